@@ -1,0 +1,133 @@
+using NodaTime;
+
+namespace ChargeLedger.EventStore;
+
+// The event store's public contract. Writers (ingest, API commands) append; readers (projections,
+// audit API) read a stream, or the whole log in commit-safe order from a checkpoint.
+
+/// <summary>What the writer expects of a stream's version before its events are appended.</summary>
+public readonly record struct ExpectedVersion(long Value)
+{
+    /// <summary>Append whatever the current version.</summary>
+    public static ExpectedVersion Any { get; } = new(-2);
+
+    /// <summary>The stream must not exist yet.</summary>
+    public static ExpectedVersion NoStream { get; } = new(-1);
+
+    /// <summary>The stream's last event must have this version (the first event of a stream has version 0).</summary>
+    public static ExpectedVersion Exact(long version) =>
+        version >= 0 ? new(version) : throw new ArgumentOutOfRangeException(nameof(version));
+
+    public override string ToString() => Value switch { -2 => "any", -1 => "no stream", _ => Value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+}
+
+/// <summary>Where an event came from: kept with it forever, so an auditor can trace it to the exact message.</summary>
+public sealed record EventMetadata(
+    Guid? CorrelationId = null,
+    Guid? CausationId = null,
+    string? Source = null,
+    string? Topic = null,
+    string? ChargePointId = null,
+    string? OcppMessageId = null,
+    Instant? DeviceTime = null,
+    Instant? ReceivedAt = null,
+    string? Raw = null);
+
+/// <summary>An event to append. <paramref name="Data"/> is UTF-8 JSON, stored as given (jsonb).</summary>
+public sealed record EventData(Guid EventId, string Type, ReadOnlyMemory<byte> Data, EventMetadata Metadata);
+
+/// <summary>Events for one stream with that stream's expectation.</summary>
+public sealed record StreamAppend(string StreamId, ExpectedVersion Expected, IReadOnlyList<EventData> Events);
+
+/// <summary>
+/// An atomic unit: every stream append in it commits, or none does. Many units can go to the store in one
+/// database transaction (group commit); a unit that fails its expectation fails alone.
+/// </summary>
+public sealed record AppendUnit(IReadOnlyList<StreamAppend> Streams)
+{
+    public AppendUnit(params StreamAppend[] streams) : this((IReadOnlyList<StreamAppend>)streams) { }
+}
+
+/// <summary>Where the log stands: a position that is safe to resume from (commit order, never skips).</summary>
+public readonly record struct Checkpoint(ulong TransactionId, long Position) : IComparable<Checkpoint>
+{
+    public static Checkpoint Start { get; } = new(0, 0);
+
+    public int CompareTo(Checkpoint other) =>
+        TransactionId != other.TransactionId ? TransactionId.CompareTo(other.TransactionId) : Position.CompareTo(other.Position);
+
+    public override string ToString() => $"{TransactionId}:{Position}";
+}
+
+/// <summary>The positions an append gave a stream's events (or, on an idempotent replay, had given them).</summary>
+public sealed record StreamAppendResult(string StreamId, long FirstVersion, long LastVersion, long FirstPosition, long LastPosition, bool WasReplay);
+
+/// <summary>The outcome of one unit of a group commit.</summary>
+public abstract record AppendOutcome
+{
+    private AppendOutcome() { }
+
+    public sealed record Committed(IReadOnlyList<StreamAppendResult> Streams) : AppendOutcome;
+
+    public sealed record Conflict(WrongExpectedVersionException Error) : AppendOutcome;
+
+    public sealed record Rejected(EventStoreException Error) : AppendOutcome;
+}
+
+/// <summary>A stored event.</summary>
+public sealed record RecordedEvent(
+    long Position,
+    Checkpoint Checkpoint,
+    string StreamId,
+    long StreamVersion,
+    Guid EventId,
+    string Type,
+    ReadOnlyMemory<byte> Data,
+    EventMetadata Metadata,
+    Instant RecordedAt,
+    ReadOnlyMemory<byte> Hash);
+
+/// <summary>A page of the whole log: the events and the checkpoint to resume after them.</summary>
+public sealed record LogPage(IReadOnlyList<RecordedEvent> Events, Checkpoint Next);
+
+/// <summary>The result of re-walking a stream's hash chain.</summary>
+public sealed record ChainVerification(string StreamId, long EventsChecked, bool Valid, long? FirstBrokenVersion, string? Reason);
+
+public interface IEventStore
+{
+    /// <summary>Appends one atomic unit; throws <see cref="WrongExpectedVersionException"/> or another <see cref="EventStoreException"/>.</summary>
+    Task<IReadOnlyList<StreamAppendResult>> AppendAsync(AppendUnit unit, CancellationToken cancellationToken);
+
+    /// <summary>Appends many units in one database transaction; each unit commits or fails on its own.</summary>
+    Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken);
+
+    /// <summary>A stream's events from a version on, in version order; empty if the stream does not exist.</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long fromVersion, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>The whole log after a checkpoint, in commit-safe order: never skips a late committer, never repeats.</summary>
+    Task<LogPage> ReadAllAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>Waits until events may have been appended after the call began (LISTEN/NOTIFY), or the timeout.</summary>
+    Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Re-walks a stream's hash chain and reports the first broken link.</summary>
+    Task<ChainVerification> VerifyStreamAsync(string streamId, CancellationToken cancellationToken);
+}
+
+public class EventStoreException(string message, Exception? inner = null) : Exception(message, inner);
+
+public sealed class WrongExpectedVersionException(string streamId, ExpectedVersion expected, long actual)
+    : EventStoreException($"Stream '{streamId}': expected version {expected}, actual {(actual < 0 ? "no stream" : actual.ToString(System.Globalization.CultureInfo.InvariantCulture))}.")
+{
+    public string StreamId { get; } = streamId;
+
+    public ExpectedVersion Expected { get; } = expected;
+
+    /// <summary>The stream's actual last version, -1 when it does not exist.</summary>
+    public long Actual { get; } = actual;
+}
+
+public sealed class EventTooLargeException(string streamId, Guid eventId, int size, int limit)
+    : EventStoreException($"Event {eventId} for stream '{streamId}' is {size} bytes; the limit is {limit}.");
+
+public sealed class InvalidEventException(string reason) : EventStoreException(reason);
