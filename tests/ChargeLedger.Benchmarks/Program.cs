@@ -1,0 +1,15 @@
+// Each benchmark is a command: `eng/bench NAME [args]`. Each prints its rates and the ratio against a
+// baseline measured in the same run, since the machine is shared and noisy.
+var benchmarks = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine("usage: eng/bench <" + string.Join("|", benchmarks.Keys.Order()) + "> [args]");
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+return await run(args[1..], cancel.Token).ConfigureAwait(false);
