@@ -2,6 +2,11 @@
 // baseline measured in the same run, since the machine is shared and noisy.
 var benchmarks = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["eventstore"] = ChargeLedger.Benchmarks.EventStoreBenchmark.RunAsync,
+    ["mqtt"] = ChargeLedger.Benchmarks.MqttBenchmark.RunAsync,
+    ["rebuild"] = ChargeLedger.Benchmarks.RebuildBenchmark.RunAsync,
+    ["ingest"] = ChargeLedger.Benchmarks.IngestBenchmark.RunAsync,
+    ["readmodels"] = ChargeLedger.Benchmarks.ReadModelsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

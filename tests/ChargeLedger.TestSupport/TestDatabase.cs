@@ -1,3 +1,4 @@
+using ChargeLedger.EventStore;
 using Npgsql;
 
 namespace ChargeLedger.TestSupport;
@@ -29,12 +30,34 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(name, builder.ConnectionString);
     }
 
+    /// <summary>A fresh database with every migration in <c>schema/</c> applied.</summary>
+    public static async Task<TestDatabase> CreateMigratedAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var database = await CreateAsync(prefix, cancellationToken).ConfigureAwait(false);
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await new SchemaMigrator(dataSource).MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return database;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(TestServices.PostgresConnectionString);
         await connection.OpenAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                // An autovacuum worker (owned by the superuser) is still busy in the database after heavy writes;
+                // FORCE may not end it, so wait for it to finish.
+                await Task.Delay(500).ConfigureAwait(false);
+            }
+        }
     }
 }

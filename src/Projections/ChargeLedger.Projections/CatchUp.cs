@@ -1,0 +1,56 @@
+using ChargeLedger.EventStore;
+using Npgsql;
+
+namespace ChargeLedger.Projections;
+
+/// <summary>How a catch-up run ended.</summary>
+internal readonly record struct CatchUpResult(Checkpoint Checkpoint, long Applied, bool PositionMoved);
+
+/// <summary>
+/// Feeds one copy of a projection from the log until a page comes back short (the head). While a batch is
+/// applied the next page is already being read, so reading and writing overlap during a catch-up.
+/// </summary>
+internal sealed class CatchUp(IEventStore store, NpgsqlDataSource dataSource, IProjection projection, ProjectionTarget target, int batchSize)
+{
+    public async Task<CatchUpResult> RunAsync(Checkpoint from, CancellationToken cancellationToken)
+    {
+        var checkpoint = from;
+        long applied = 0;
+        Task<LogPage>? pending = store.ReadAllAsync(checkpoint, batchSize, cancellationToken);
+        while (pending is not null)
+        {
+            var page = await pending.ConfigureAwait(false);
+            pending = null;
+            if (page.Events.Count == 0)
+            {
+                break;
+            }
+            if (page.Events.Count >= batchSize)
+            {
+                pending = store.ReadAllAsync(page.Next, batchSize, cancellationToken);
+            }
+            bool done;
+            try
+            {
+                done = await BatchApplier.ApplyAsync(dataSource, projection, target, checkpoint, page.Events, page.Next, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Forget(pending);
+                throw;
+            }
+            if (!done)
+            {
+                Forget(pending);
+                return new CatchUpResult(checkpoint, applied, PositionMoved: true);
+            }
+            checkpoint = page.Next;
+            applied += page.Events.Count;
+        }
+        return new CatchUpResult(checkpoint, applied, PositionMoved: false);
+    }
+
+    /// <summary>A read-ahead that is no longer wanted still has to be observed, or its failure would go unobserved.</summary>
+    private static void Forget(Task? task) =>
+        task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+}

@@ -1,0 +1,160 @@
+using ChargeLedger.EventStore;
+using ChargeLedger.Projections.DomainEvents;
+using ChargeLedger.Read.Ledger;
+
+namespace ChargeLedger.Projections.Ledger;
+
+/// <summary>
+/// The billing ledger: prices each finished session with the tariff valid at its start (see <see cref="TariffRule"/>),
+/// books double-entry posting sets (charges, corrections as reversal + new charge, complaint refunds) and issues OCPI
+/// 2.2.1 CDRs (credit CDR + new CDR on a correction). Postings, posting sets and CDRs are append-only rows carrying
+/// the position and log time of the event that caused them, so "as of" reads are filters. Refused refunds are rows too.
+/// </summary>
+public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProjection
+{
+    private readonly CdrIssuer issuer = issuer ?? CdrIssuer.Default;
+
+    public string Name => LedgerTables.ProjectionName;
+
+    public int Version => 1;
+
+    public string CreateTablesSql(string schema) => $"""
+        CREATE TABLE {schema}.{LedgerTables.PostingSets} (
+            posting_set_id   text        PRIMARY KEY,
+            session_id       text        NOT NULL,
+            kind             text        NOT NULL,
+            currency         text        NOT NULL,
+            reference        text,
+            source_positions bigint[]    NOT NULL,
+            position         bigint      NOT NULL,   -- the event that caused the booking
+            recorded_at      timestamptz NOT NULL,   -- its log time
+            booked_at        timestamptz NOT NULL);
+        CREATE INDEX ON {schema}.{LedgerTables.PostingSets} (session_id);
+        CREATE TABLE {schema}.{LedgerTables.Postings} (
+            position         bigint      NOT NULL,
+            line_no          integer     NOT NULL,   -- entry within the causing event: (position, line_no) is the stable order
+            posting_set_id   text        NOT NULL,
+            entry_no         integer     NOT NULL,
+            account          text        NOT NULL,
+            amount           numeric     NOT NULL,   -- debit positive, credit negative
+            currency         text        NOT NULL,
+            kind             text        NOT NULL,
+            session_id       text        NOT NULL,
+            reference        text,
+            source_positions bigint[]    NOT NULL,
+            recorded_at      timestamptz NOT NULL,
+            booked_at        timestamptz NOT NULL,
+            PRIMARY KEY (position, line_no),
+            UNIQUE (posting_set_id, entry_no));
+        CREATE INDEX ON {schema}.{LedgerTables.Postings} (account, position, line_no);
+        CREATE INDEX ON {schema}.{LedgerTables.Postings} (session_id);
+        CREATE TABLE {schema}.{LedgerTables.Cdrs} (
+            cdr_id              text        PRIMARY KEY,
+            position            bigint      NOT NULL,
+            line_no             integer     NOT NULL,
+            session_id          text        NOT NULL,
+            start_at            timestamptz NOT NULL,
+            end_at              timestamptz NOT NULL,
+            last_updated        timestamptz NOT NULL,
+            credit              boolean     NOT NULL,
+            credit_reference_id text,
+            currency            text        NOT NULL,
+            total_excl_vat      numeric     NOT NULL,
+            total_incl_vat      numeric,
+            recorded_at         timestamptz NOT NULL,
+            cdr                 jsonb       NOT NULL,
+            UNIQUE (position, line_no));
+        CREATE INDEX ON {schema}.{LedgerTables.Cdrs} (session_id);
+        CREATE INDEX ON {schema}.{LedgerTables.Cdrs} (last_updated);
+        CREATE TABLE {schema}.{LedgerTables.Sessions} (
+            transaction_id    integer     PRIMARY KEY,
+            session_id        text        NOT NULL UNIQUE,
+            charge_point_id   text        NOT NULL,
+            connector_id      integer     NOT NULL,
+            id_tag            text        NOT NULL,
+            meter_start       bigint      NOT NULL,
+            started_at        timestamptz NOT NULL,  -- device time
+            start_position    bigint      NOT NULL,
+            stopped_at        timestamptz,           -- device time
+            meter_stop        bigint,
+            stop_position     bigint,
+            billing_account   text,
+            status            text        NOT NULL,  -- open | priced | unpriced
+            unpriced_reason   text,
+            discrepancy       text,
+            tariff_id         text,
+            tariff_valid_from timestamptz,
+            currency          text,
+            energy_wh         bigint,
+            net               numeric,
+            vat_rate          numeric,
+            vat               numeric,
+            total             numeric,
+            priced_position   bigint);
+        CREATE INDEX ON {schema}.{LedgerTables.Sessions} (charge_point_id, connector_id, started_at);
+        CREATE TABLE {schema}.{LedgerTables.RefundRejections} (
+            position      bigint      PRIMARY KEY,
+            complaint_id  text        NOT NULL,
+            resolution_id text        NOT NULL,
+            session_id    text,
+            amount        numeric     NOT NULL,
+            currency      text,
+            reason        text        NOT NULL,
+            recorded_at   timestamptz NOT NULL);
+        CREATE TABLE {schema}.{LedgerTables.TariffEvents} (
+            position  bigint PRIMARY KEY,
+            tariff_id text   NOT NULL,
+            type      text   NOT NULL,
+            data      text   NOT NULL);
+        CREATE TABLE {schema}.{LedgerTables.IdTagAccounts} (
+            id_tag          text   PRIMARY KEY,   -- upper case
+            billing_account text,
+            position        bigint NOT NULL);
+        CREATE TABLE {schema}.{LedgerTables.SessionSamples} (
+            transaction_id integer     NOT NULL,
+            position       bigint      NOT NULL,
+            sample_index   integer     NOT NULL,
+            at             timestamptz NOT NULL,
+            register_wh    bigint      NOT NULL,
+            context        text        NOT NULL,
+            PRIMARY KEY (transaction_id, position, sample_index));
+        CREATE TABLE {schema}.{LedgerTables.ConnectorStatuses} (
+            position        bigint      PRIMARY KEY,
+            charge_point_id text        NOT NULL,
+            connector_id    integer     NOT NULL,
+            at              timestamptz NOT NULL,
+            status          text        NOT NULL);
+        CREATE INDEX ON {schema}.{LedgerTables.ConnectorStatuses} (charge_point_id, connector_id, at);
+        CREATE TABLE {schema}.{LedgerTables.ComplaintSubjects} (
+            complaint_id text   PRIMARY KEY,
+            subject_kind text   NOT NULL,
+            subject_id   text   NOT NULL,
+            position     bigint NOT NULL);
+        """;
+
+    /// <summary>Per session its status and effective charge, per account and currency its balance: a tariff or kWh fix lists the sessions it changed.</summary>
+    public string ComparisonSql(string schema) => $"""
+        SELECT '{LedgerComparisonKeys.SessionPrefix}' || session_id AS key,
+               concat_ws(' ', status, unpriced_reason, billing_account, tariff_id, currency, energy_wh, net, vat, total) AS value
+        FROM {schema}.{LedgerTables.Sessions}
+        UNION ALL
+        SELECT '{LedgerComparisonKeys.AccountPrefix}' || account || ':' || currency AS key, sum(amount)::text AS value
+        FROM {schema}.{LedgerTables.Postings} GROUP BY account, currency
+        """;
+
+    public async Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
+    {
+        var events = DecodedEvent.Decode(batch).Where(e => LedgerStateLoader.Concerns(e.Event)).ToList();
+        if (events.Count == 0)
+        {
+            return;
+        }
+        var state = await LedgerStateLoader.LoadAsync(context, events, cancellationToken).ConfigureAwait(false);
+        var book = new LedgerBook(state, issuer);
+        foreach (var e in events)
+        {
+            book.Apply(e.Recorded, e.Event);
+        }
+        await LedgerWriter.WriteAsync(context, state, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,73 @@
+using ChargeLedger.Domain.Billing;
+using ChargeLedger.Domain.Billing.Ocpi;
+using ChargeLedger.Domain.Complaints;
+using ChargeLedger.Domain.Tariffs;
+using NodaTime;
+
+namespace ChargeLedger.Projections.Ledger;
+
+internal sealed record ComplaintSubject(ComplaintSubjectKind Kind, string SubjectId, long Position);
+
+internal sealed record RefundRejectionRow(string ComplaintId, string ResolutionId, string? SessionId, decimal Amount, string? Currency, string Reason, long Position, Instant RecordedAt);
+
+internal sealed record BookedSet(PostingSet Set, long Position, Instant RecordedAt);
+
+internal sealed record IssuedCdr(Cdr Cdr, string SessionId, long Position, Instant RecordedAt);
+
+/// <summary>
+/// The part of the ledger's state one batch touches, loaded before the batch and written back after it, plus the
+/// rows the batch adds. Everything is keyed so the batch can be applied event by event in commit order.
+/// </summary>
+internal sealed class LedgerWorkingSet
+{
+    public Dictionary<int, LedgerSession> Sessions { get; } = [];
+
+    public Dictionary<(string ChargePointId, int ConnectorId), Dictionary<long, StatusReport>> Statuses { get; } = [];
+
+    public Dictionary<string, TariffState> Tariffs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Position of the TariffPublished event of each version (a source of the postings it prices).</summary>
+    public Dictionary<(string TariffId, Instant ValidFrom), long> TariffVersionPositions { get; } = [];
+
+    /// <summary>Billing account per idTag key (upper case); null when registered without one.</summary>
+    public Dictionary<string, string?> Accounts { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ComplaintSubject> Complaints { get; } = new(StringComparer.Ordinal);
+
+    // Rows added by the batch.
+    public List<(long Position, string TariffId, string Type, string Data)> NewTariffEvents { get; } = [];
+
+    public Dictionary<string, (string? Account, long Position)> ChangedAccounts { get; } = new(StringComparer.Ordinal);
+
+    public List<(string ComplaintId, ComplaintSubject Subject)> NewComplaints { get; } = [];
+
+    public List<(int TransactionId, int Index, SessionSample Sample)> NewSamples { get; } = [];
+
+    public List<(string ChargePointId, int ConnectorId, StatusReport Status)> NewStatuses { get; } = [];
+
+    public List<BookedSet> NewPostingSets { get; } = [];
+
+    public List<IssuedCdr> NewCdrs { get; } = [];
+
+    public List<RefundRejectionRow> NewRejections { get; } = [];
+
+    public Dictionary<long, StatusReport> StatusesOf(string chargePointId, int connectorId)
+    {
+        if (!Statuses.TryGetValue((chargePointId, connectorId), out var statuses))
+        {
+            statuses = [];
+            Statuses.Add((chargePointId, connectorId), statuses);
+        }
+        return statuses;
+    }
+
+    public void AddTariffEvent(object tariffEvent, long position)
+    {
+        var id = ((ITariffEvent)tariffEvent).TariffId;
+        Tariffs[id] = TariffState.Evolve(Tariffs.GetValueOrDefault(id) ?? TariffState.Initial, tariffEvent);
+        if (tariffEvent is TariffPublished published)
+        {
+            TariffVersionPositions[(id, published.Tariff.ValidFrom)] = position;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using ChargeLedger.Gateway.Bridge;
+using ChargeLedger.Gateway.Connections;
+using ChargeLedger.Gateway.Security;
+
+namespace ChargeLedger.Gateway.Hosting;
+
+/// <summary>Builds the gateway host: Kestrel (ws and wss), the OCPP endpoint, the MQTT bridge, keepalive and metrics.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(GatewaySettings settings, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls([.. settings.Urls]);
+        if (settings.Urls.Any(url => url.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+        {
+            var certificate = DevCertificate.Load(settings);
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton(new CredentialStore(settings.CredentialsPath));
+        builder.Services.AddSingleton<MqttBridge>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MqttBridge>());
+        builder.Services.AddHostedService<KeepAliveSweeper>();
+        builder.Services.AddSingleton<OcppEndpoint>();
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4"));
+        app.MapGet("/health/live", () => Results.Text("ok"));
+        app.MapGet("/health/ready", (MqttBridge bridge) => bridge.IsConnected ? Results.Text("ok") : Results.Text("broker_unavailable", statusCode: 503));
+        app.Map(OcppEndpoint.PathPrefix, ocpp => ocpp.Run(context => context.RequestServices.GetRequiredService<OcppEndpoint>().HandleAsync(context)));
+        return app;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Buffers;
+using System.Text.Json;
+using NodaTime;
+
+namespace ChargeLedger.Protocol.Ocpp;
+
+public enum OcppGatewayEvent
+{
+    Connected,
+    Disconnected,
+}
+
+/// <summary>
+/// The EMQX gateway's <c>$SYS/brokers/{node}/gateway/ocpp/clients/{cid}/connected|disconnected</c> notice.
+/// Times are the gateway's millisecond timestamps; <see cref="RawText"/> keeps the payload as received.
+/// </summary>
+public sealed record OcppGatewayNotice(
+    OcppGatewayEvent Event,
+    string Node,
+    string ChargePointId,
+    string? Username,
+    string? IpAddress,
+    Instant? ConnectedAt,
+    Instant? DisconnectedAt,
+    Instant? Timestamp,
+    string? Reason,
+    int? KeepAliveSeconds)
+{
+    public const string SubscriptionFilter = "$SYS/brokers/+/gateway/ocpp/clients/+/+";
+
+    public string? RawText { get; init; }
+
+    public string Topic => $"$SYS/brokers/{Node}/gateway/ocpp/clients/{ChargePointId}/{(Event == OcppGatewayEvent.Connected ? "connected" : "disconnected")}";
+
+    /// <summary>Reads a notice; null when the topic is not a gateway notice or the payload is not a JSON object.</summary>
+    public static OcppGatewayNotice? TryParse(string topic, ReadOnlySpan<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var parts = topic.Split('/');
+        if (parts.Length != 8 || parts[0] != "$SYS" || parts[1] != "brokers" || parts[3] != "gateway" || parts[4] != "ocpp" || parts[5] != "clients")
+        {
+            return null;
+        }
+        OcppGatewayEvent kind;
+        switch (parts[7])
+        {
+            case "connected": kind = OcppGatewayEvent.Connected; break;
+            case "disconnected": kind = OcppGatewayEvent.Disconnected; break;
+            default: return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(payload.ToArray());
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            return new OcppGatewayNotice(
+                kind,
+                parts[2],
+                String(root, "clientid") ?? parts[6],
+                String(root, "username"),
+                String(root, "ipaddress"),
+                Millis(root, "connected_at"),
+                Millis(root, "disconnected_at"),
+                Millis(root, "ts"),
+                String(root, "reason"),
+                root.TryGetProperty("keepalive", out var keepAlive) && keepAlive.TryGetInt32(out var seconds) ? seconds : null)
+            {
+                RawText = System.Text.Encoding.UTF8.GetString(payload),
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The payload as the gateway writes it (for simulators and tests).</summary>
+    public byte[] ToPayload()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("clientid", ChargePointId);
+            writer.WriteString("username", Username);
+            writer.WriteString("ipaddress", IpAddress);
+            writer.WriteString("protocol", "ocpp");
+            writer.WriteString("proto_name", "OCPP");
+            writer.WriteString("proto_ver", "1.6");
+            WriteMillis(writer, "connected_at", ConnectedAt);
+            if (Event == OcppGatewayEvent.Disconnected)
+            {
+                WriteMillis(writer, "disconnected_at", DisconnectedAt);
+                writer.WriteString("reason", Reason);
+            }
+            else
+            {
+                writer.WriteNumber("keepalive", KeepAliveSeconds ?? 60);
+                writer.WriteBoolean("clean_start", true);
+                writer.WriteNumber("expiry_interval", 0);
+            }
+            WriteMillis(writer, "ts", Timestamp);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteMillis(Utf8JsonWriter writer, string name, Instant? value)
+    {
+        if (value is { } instant)
+        {
+            writer.WriteNumber(name, instant.ToUnixTimeMilliseconds());
+        }
+    }
+
+    private static string? String(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static Instant? Millis(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.TryGetInt64(out var ms) && ms is > -62135596800000 and < 253402300799999
+            ? Instant.FromUnixTimeMilliseconds(ms)
+            : null;
+}

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace ChargeLedger.Protocol.Ocpp;
+
+/// <summary>
+/// The EMQX OCPP gateway's MQTT payload: a JSON object with <c>MessageTypeId</c>, <c>UniqueId</c>, <c>Action</c>
+/// (CALL only), <c>Payload</c> (CALL/CALLRESULT), <c>ErrorCode</c> and <c>ErrorDescription</c> (CALLERROR).
+/// Key order is free; an <c>Action</c> on a CALLRESULT is tolerated and ignored.
+/// </summary>
+public static class OcppMqttCodec
+{
+    public static OcppFrameParseResult Parse(ReadOnlySpan<byte> utf8)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(utf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Fail(OcppErrorCode.FormationViolation, "the payload is not valid UTF-8");
+        }
+        return Parse(text);
+    }
+
+    public static OcppFrameParseResult Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            return Fail(OcppErrorCode.FormationViolation, $"the payload is not valid JSON: {ex.Message}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Fail(OcppErrorCode.FormationViolation, "the payload must be a JSON object with MessageTypeId and UniqueId");
+            }
+            if (!OcppFrameFields.TryMessageType(Get(root, "MessageTypeId"), out var type, out var error))
+            {
+                return Fail(OcppErrorCode.FormationViolation, error);
+            }
+            if (!OcppFrameFields.TryUniqueId(Get(root, "UniqueId"), "UniqueId", out var id, out error))
+            {
+                return Fail(OcppErrorCode.FormationViolation, error);
+            }
+            OcppFrame? frame = type switch
+            {
+                OcppMessageType.Call =>
+                    OcppFrameFields.TryAction(Get(root, "Action"), "Action", out var action, out error) &&
+                    OcppFrameFields.TryPayload(Get(root, "Payload"), "Payload", out var payload, out error)
+                        ? new OcppCall(id, action, payload) { RawText = text }
+                        : null,
+                OcppMessageType.CallResult =>
+                    OcppFrameFields.TryPayload(Get(root, "Payload"), "Payload", out var result, out error)
+                        ? new OcppCallResult(id, result) { RawText = text }
+                        : null,
+                _ =>
+                    OcppFrameFields.TryString(Get(root, "ErrorCode"), "ErrorCode", out var code, out error) &&
+                    OcppFrameFields.TryString(Get(root, "ErrorDescription"), "ErrorDescription", out var description, out error)
+                        ? new OcppCallError(id, code, description, OcppCallError.EmptyObject) { RawText = text }
+                        : null,
+            };
+            return frame is not null
+                ? new OcppFrameParseResult(frame, null)
+                : new OcppFrameParseResult(null, new OcppError(OcppErrorCode.FormationViolation, error, id));
+        }
+    }
+
+    public static byte[] Serialize(OcppFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("MessageTypeId", (int)frame.MessageType);
+            writer.WriteString("UniqueId", frame.UniqueId);
+            switch (frame)
+            {
+                case OcppCall call:
+                    writer.WriteString("Action", call.Action);
+                    writer.WritePropertyName("Payload");
+                    call.Payload.WriteTo(writer);
+                    break;
+                case OcppCallResult result:
+                    writer.WritePropertyName("Payload");
+                    result.Payload.WriteTo(writer);
+                    break;
+                case OcppCallError error:
+                    writer.WriteString("ErrorCode", error.ErrorCodeText);
+                    writer.WriteString("ErrorDescription", error.ErrorDescription);
+                    break;
+            }
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static JsonElement Get(JsonElement root, string name) => root.TryGetProperty(name, out var value) ? value : default;
+
+    private static OcppFrameParseResult Fail(OcppErrorCode code, string description) => new(null, new OcppError(code, description));
+}

@@ -1,0 +1,346 @@
+using System.Data;
+using System.Diagnostics;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ChargeLedger.EventStore;
+
+public sealed partial class PostgresEventStore
+{
+    // Advisory lock class for stream locks (two-key form, so it never collides with single-key locks).
+    private const int StreamLockClass = 0x434C_5354; // "CLST"
+
+    public async Task<IReadOnlyList<StreamAppendResult>> AppendAsync(AppendUnit unit, CancellationToken cancellationToken)
+    {
+        var outcomes = await AppendManyAsync([unit], cancellationToken).ConfigureAwait(false);
+        return outcomes[0] switch
+        {
+            AppendOutcome.Committed committed => committed.Streams,
+            AppendOutcome.Conflict conflict => throw conflict.Error,
+            AppendOutcome.Rejected rejected => throw rejected.Error,
+            _ => throw new UnreachableException(),
+        };
+    }
+
+    public async Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken)
+    {
+        var outcomes = new AppendOutcome[units.Count];
+        var prepared = new List<PreparedUnit>(units.Count);
+        for (var i = 0; i < units.Count; i++)
+        {
+            try
+            {
+                prepared.Add(Prepare(i, units[i]));
+            }
+            catch (EventStoreException e)
+            {
+                outcomes[i] = new AppendOutcome.Rejected(e);
+            }
+        }
+        if (prepared.Count > 0)
+        {
+            try
+            {
+                await CommitAsync(prepared, outcomes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException e)
+            {
+                throw new EventStoreUnavailableException(
+                    $"Appending {prepared.Count} unit(s) failed: {e.Message}. The transaction was rolled back unless only its acknowledgment was lost; retrying the same units is safe.", e);
+            }
+        }
+        return outcomes;
+    }
+
+    private async Task CommitAsync(List<PreparedUnit> units, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        var state = await LockAndReadAsync(connection, transaction, units, cancellationToken).ConfigureAwait(false);
+        var plans = Plan(units, state, outcomes);
+        if (state.Rows.Count > 0)
+        {
+            await WriteAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
+            if (BeforeCommit is { } hook)
+            {
+                await hook(cancellationToken).ConfigureAwait(false);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var (index, streams) in plans)
+        {
+            outcomes[index] = new AppendOutcome.Committed(streams.Select(state.Result).ToList());
+        }
+    }
+
+    /// <summary>Takes the stream locks in one deterministic order, then reads the stream heads and any already-stored event ids.</summary>
+    private static async Task<AppendState> LockAndReadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedUnit> units, CancellationToken cancellationToken)
+    {
+        var streamIds = units.SelectMany(u => u.Streams).Select(s => s.StreamId).Distinct(StringComparer.Ordinal).ToArray();
+        var keyStreams = new List<string>();
+        var keyIds = new List<Guid>();
+        foreach (var stream in units.SelectMany(u => u.Streams))
+        {
+            foreach (var e in stream.Events)
+            {
+                keyStreams.Add(stream.StreamId);
+                keyIds.Add(e.EventId);
+            }
+        }
+        var state = new AppendState();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command(
+            $"SELECT pg_advisory_xact_lock({StreamLockClass}, k) FROM (SELECT DISTINCT hashtext(s) AS k FROM unnest($1::text[]) AS s ORDER BY 1) AS keys",
+            Param(streamIds)));
+        batch.BatchCommands.Add(Command("SELECT stream_id, version, last_hash FROM streams WHERE stream_id = ANY($1)", Param(streamIds)));
+        batch.BatchCommands.Add(Command(
+            "SELECT stream_id, event_id, e.stream_version, e.position FROM unnest($1::text[], $2::uuid[]) AS k(stream_id, event_id) JOIN events AS e USING (stream_id, event_id)",
+            Param(keyStreams.ToArray()), Param(keyIds.ToArray())));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            state.Heads[reader.GetString(0)] = new StreamHead(reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
+        }
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            state.Stored[(reader.GetString(0), reader.GetGuid(1))] = new StoredEvent(reader.GetInt64(2), reader.GetInt64(3));
+        }
+        return state;
+    }
+
+    /// <summary>
+    /// Decides every unit against the locked heads, in order: replays, conflicts and rejections are settled here,
+    /// before any position is drawn; accepted units get their versions and hashes and become rows to insert.
+    /// </summary>
+    private static List<(int Index, List<PlannedStream> Streams)> Plan(List<PreparedUnit> units, AppendState state, AppendOutcome[] outcomes)
+    {
+        var plans = new List<(int, List<PlannedStream>)>();
+        foreach (var unit in units)
+        {
+            var planned = new List<PlannedStream>(unit.Streams.Length);
+            EventStoreException? failure = null;
+            foreach (var stream in unit.Streams)
+            {
+                var known = stream.Events.Count(e => state.IsKnown(stream.StreamId, e.EventId));
+                if (known == stream.Events.Length)
+                {
+                    planned.Add(new PlannedStream(stream, Replay: true));
+                    continue;
+                }
+                if (known > 0)
+                {
+                    failure = new InvalidEventException(
+                        $"Stream '{stream.StreamId}': {known} of {stream.Events.Length} event ids are already stored; a retry must repeat the original append exactly.");
+                    break;
+                }
+                var current = state.Heads.TryGetValue(stream.StreamId, out var head) ? head.Version : -1;
+                if (!Satisfies(stream.Expected, current))
+                {
+                    failure = new WrongExpectedVersionException(stream.StreamId, stream.Expected, current);
+                    break;
+                }
+                planned.Add(new PlannedStream(stream, Replay: false));
+            }
+            if (failure is not null)
+            {
+                outcomes[unit.Index] = failure is WrongExpectedVersionException conflict
+                    ? new AppendOutcome.Conflict(conflict)
+                    : new AppendOutcome.Rejected(failure);
+                continue;
+            }
+            foreach (var stream in planned.Where(p => !p.Replay))
+            {
+                state.Add(stream.Stream);
+            }
+            plans.Add((unit.Index, planned));
+        }
+        return plans;
+    }
+
+    private static bool Satisfies(ExpectedVersion expected, long current) =>
+        expected == ExpectedVersion.Any || expected.Value == current;
+
+    /// <summary>
+    /// Binary COPY of the accepted rows (positions come from the identity default), then the stream heads, the
+    /// wake-up NOTIFY and the positions this transaction drew, read back through the commit-order index.
+    /// </summary>
+    private static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AppendState state, CancellationToken cancellationToken)
+    {
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY events (stream_id, stream_version, event_id, type, data, metadata, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in state.Rows)
+            {
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Event.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Event.Type, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Event.DataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Event.MetadataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            }
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var heads = state.Touched.Order(StringComparer.Ordinal).ToArray();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command("SELECT stream_id, stream_version, position FROM events WHERE transaction_id = pg_current_xact_id()"));
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO streams (stream_id, version, last_hash)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
+            ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash, updated_at = now()
+            """,
+            Param(heads),
+            Param(heads.Select(h => state.Heads[h].Version).ToArray()),
+            Param(heads.Select(h => state.Heads[h].Hash).ToArray())));
+        batch.BatchCommands.Add(Command($"SELECT pg_notify('{NotificationChannel}', '')"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            state.Positions[(reader.GetString(0), reader.GetInt64(1))] = reader.GetInt64(2);
+        }
+    }
+
+    private PreparedUnit Prepare(int index, AppendUnit unit)
+    {
+        if (unit.Streams.Count == 0)
+        {
+            throw new InvalidEventException("An append unit needs at least one stream.");
+        }
+        var total = unit.Streams.Sum(s => s.Events.Count);
+        if (total > limits.MaxEventsPerUnit)
+        {
+            throw new InvalidEventException($"An append unit carries {total} events; the limit is {limits.MaxEventsPerUnit}.");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var streams = new PreparedStream[unit.Streams.Count];
+        for (var s = 0; s < streams.Length; s++)
+        {
+            var append = unit.Streams[s];
+            CheckName(append.StreamId, "stream id");
+            if (!seen.Add(append.StreamId))
+            {
+                throw new InvalidEventException($"Stream '{append.StreamId}' appears twice in one unit; put its events in one StreamAppend.");
+            }
+            if (append.Events.Count == 0)
+            {
+                throw new InvalidEventException($"Stream '{append.StreamId}': no events to append.");
+            }
+            var ids = new HashSet<Guid>();
+            streams[s] = new PreparedStream(append.StreamId, append.Expected, append.Events.Select(e =>
+            {
+                if (e.EventId == Guid.Empty || !ids.Add(e.EventId))
+                {
+                    throw new InvalidEventException($"Stream '{append.StreamId}': event id {e.EventId} is empty or repeated in the unit.");
+                }
+                return PrepareEvent(append.StreamId, e);
+            }).ToArray());
+        }
+        return new PreparedUnit(index, streams);
+    }
+
+    private PreparedEvent PrepareEvent(string streamId, EventData e)
+    {
+        CheckName(e.Type, "event type");
+        var metadata = MetadataJson.Serialize(e.Metadata);
+        var size = e.Data.Length + metadata.Length;
+        if (size > limits.MaxEventBytes)
+        {
+            throw new EventTooLargeException(streamId, e.EventId, size, limits.MaxEventBytes);
+        }
+        var canonicalData = CanonicalJson.Canonicalize(e.Data, $"Event {e.EventId} data");
+        return new PreparedEvent(
+            e.EventId, e.Type, Encoding.UTF8.GetString(e.Data.Span), Encoding.UTF8.GetString(metadata), canonicalData, CanonicalMetadata: metadata);
+    }
+
+    private void CheckName(string value, string what)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > limits.MaxNameLength || value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InvalidEventException($"The {what} must have 1 to {limits.MaxNameLength} characters and no U+0000.");
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Param<T>(T value) => new NpgsqlParameter<T> { TypedValue = value };
+
+    private sealed record PreparedEvent(Guid EventId, string Type, string DataText, string MetadataText, byte[] CanonicalData, byte[] CanonicalMetadata);
+
+    private sealed record PreparedStream(string StreamId, ExpectedVersion Expected, PreparedEvent[] Events);
+
+    private sealed record PreparedUnit(int Index, PreparedStream[] Streams);
+
+    private sealed record PlannedStream(PreparedStream Stream, bool Replay);
+
+    private readonly record struct StreamHead(long Version, byte[] Hash);
+
+    private readonly record struct StoredEvent(long Version, long Position);
+
+    private sealed record Row(string StreamId, long Version, PreparedEvent Event, byte[] Hash);
+
+    /// <summary>What one group commit knows: locked heads, events already stored, rows it adds and the positions they got.</summary>
+    private sealed class AppendState
+    {
+        public Dictionary<string, StreamHead> Heads { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<(string, Guid), StoredEvent> Stored { get; } = [];
+
+        public Dictionary<(string, Guid), long> Pending { get; } = [];
+
+        public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
+
+        public List<Row> Rows { get; } = [];
+
+        public Dictionary<(string, long), long> Positions { get; } = [];
+
+        public bool IsKnown(string streamId, Guid eventId) =>
+            Stored.ContainsKey((streamId, eventId)) || Pending.ContainsKey((streamId, eventId));
+
+        public void Add(PreparedStream stream)
+        {
+            var head = Heads.TryGetValue(stream.StreamId, out var found) ? found : new StreamHead(-1, EventHash.Genesis);
+            var version = head.Version;
+            var hash = head.Hash;
+            foreach (var e in stream.Events)
+            {
+                version++;
+                hash = EventHash.Compute(hash, stream.StreamId, version, e.EventId, e.Type, e.CanonicalData, e.CanonicalMetadata);
+                Rows.Add(new Row(stream.StreamId, version, e, hash));
+                Pending[(stream.StreamId, e.EventId)] = version;
+            }
+            Heads[stream.StreamId] = new StreamHead(version, hash);
+            Touched.Add(stream.StreamId);
+        }
+
+        public StreamAppendResult Result(PlannedStream planned)
+        {
+            var stream = planned.Stream;
+            var first = Locate(stream.StreamId, stream.Events[0].EventId);
+            var last = Locate(stream.StreamId, stream.Events[^1].EventId);
+            return new StreamAppendResult(stream.StreamId, first.Version, last.Version, first.Position, last.Position, planned.Replay);
+        }
+
+        private StoredEvent Locate(string streamId, Guid eventId)
+        {
+            if (Stored.TryGetValue((streamId, eventId), out var stored))
+            {
+                return stored;
+            }
+            var version = Pending[(streamId, eventId)];
+            return new StoredEvent(version, Positions[(streamId, version)]);
+        }
+    }
+}

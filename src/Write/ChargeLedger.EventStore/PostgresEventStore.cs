@@ -1,0 +1,129 @@
+using System.Text;
+using NodaTime;
+using Npgsql;
+
+namespace ChargeLedger.EventStore;
+
+/// <summary>
+/// The event store on PostgreSQL. Appends are group commits (<see cref="AppendManyAsync"/>); reads of the whole
+/// log follow commit order, (transaction id, position), and never pass the oldest running transaction.
+/// The caller owns the data source; dispose the store to stop its LISTEN connection.
+/// </summary>
+public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
+{
+    /// <summary>The NOTIFY channel every committed append signals (once per transaction).</summary>
+    public const string NotificationChannel = "chargeledger_events";
+
+    private const string EventColumns =
+        "position, transaction_id::text, stream_id, stream_version, event_id, type, data::text, metadata::text, recorded_at, hash";
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly EventStoreLimits limits;
+    private readonly AppendSignal signal;
+
+    public PostgresEventStore(NpgsqlDataSource dataSource, EventStoreLimits? limits = null)
+    {
+        this.dataSource = dataSource;
+        this.limits = limits ?? EventStoreLimits.Default;
+        signal = new AppendSignal(dataSource, NotificationChannel);
+    }
+
+    public EventStoreLimits Limits => limits;
+
+    /// <summary>Runs inside the append transaction just before commit; tests use it to make commits late.</summary>
+    internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
+
+    public ValueTask DisposeAsync() => signal.DisposeAsync();
+
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long fromVersion, int maxCount, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {EventColumns} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = fromVersion });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A stream as it stood at an instant: its events recorded at or before it, in version order.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsOfAsync(string streamId, Instant asOf, int maxCount, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {EventColumns} FROM events WHERE stream_id = $1 AND recorded_at <= $2 ORDER BY stream_version LIMIT $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = asOf.ToDateTimeUtc() });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LogPage> ReadAllAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken)
+    {
+        // One statement, one snapshot: everything below the oldest running transaction has committed or
+        // aborted, so no event can later appear before the returned checkpoint.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {EventColumns} FROM events
+            WHERE (transaction_id, position) > ($1::xid8, $2)
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY events.transaction_id, events.position
+            LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        var events = await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+        return new LogPage(events, events.Count > 0 ? events[^1].Checkpoint : after);
+    }
+
+    /// <summary>The checkpoint of the last event a reader can see now (commit-safe), or <see cref="Checkpoint.Start"/>.</summary>
+    public async Task<Checkpoint> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT transaction_id::text, position FROM events
+            WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY events.transaction_id DESC, events.position DESC
+            LIMIT 1
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new Checkpoint(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1))
+            : Checkpoint.Start;
+    }
+
+    /// <summary>How many commit-safe events lie after a checkpoint: a consumer's lag.</summary>
+    public async Task<long> CountEventsAfterAsync(Checkpoint after, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*) FROM events
+            WHERE (transaction_id, position) > ($1::xid8, $2)
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        signal.WaitAsync(timeout, cancellationToken);
+
+    private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<RecordedEvent>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var position = reader.GetInt64(0);
+            events.Add(new RecordedEvent(
+                position,
+                new Checkpoint(ulong.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture), position),
+                reader.GetString(2),
+                reader.GetInt64(3),
+                reader.GetGuid(4),
+                reader.GetString(5),
+                Encoding.UTF8.GetBytes(reader.GetString(6)),
+                MetadataJson.Deserialize(reader.GetString(7)),
+                Instant.FromDateTimeUtc(reader.GetDateTime(8)),
+                reader.GetFieldValue<byte[]>(9)));
+        }
+        return events;
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using ChargeLedger.EventStore;
+using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Ingest.Pipeline;
+using ChargeLedger.Ingest.RemoteCommands;
+using ChargeLedger.Ingest.Sweeping;
+using ChargeLedger.Protocol.Mqtt;
+using NodaTime;
+using Npgsql;
+
+namespace ChargeLedger.Ingest.Hosting;
+
+/// <summary>
+/// The Central System ingest: a shared subscription to the charge points' requests, replies and connection notices;
+/// each batch of messages is decided and committed (<see cref="IngestPipeline"/>), then the replies are published at
+/// QoS 1 and, once the broker has them, the inbound messages are acknowledged. Alongside run the remote command
+/// dispatcher and the stop-missing sweeper (on one instance at a time).
+/// </summary>
+public sealed class IngestHost : IAsyncDisposable
+{
+    private readonly IngestSettings settings;
+    private readonly Action<string> log;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly PostgresEventStore store;
+    private readonly MqttClient client;
+    private readonly TopicLayout topics;
+    private readonly FrameDecoder decoder;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly List<Task> loops = [];
+    private long processed;
+    private long acknowledged;
+
+    private IngestHost(IngestSettings settings, Action<string> log)
+    {
+        this.settings = settings;
+        this.log = log;
+        dataSource = NpgsqlDataSource.Create(settings.PostgresConnectionString);
+        store = new PostgresEventStore(dataSource);
+        topics = new TopicLayout(settings.MountPoint, settings.NoticePrefix);
+        decoder = new FrameDecoder(topics);
+        Pipeline = new IngestPipeline(
+            store,
+            new TransactionIdAllocator(dataSource),
+            new MessageDecider(settings.ChargePointPolicy, settings.TransactionPolicy),
+            settings.StateCacheSize,
+            log);
+        client = new MqttClient(new MqttClientOptions
+        {
+            Host = settings.MqttHost,
+            Port = settings.MqttPort,
+            ClientId = settings.ClientId,
+            Username = settings.MqttUsername,
+            Password = settings.MqttPassword is { } password ? Encoding.UTF8.GetBytes(password) : null,
+            Tls = settings.MqttTls ? Tls(settings.MqttTlsCaFile) : null,
+            CleanStart = false,
+            SessionExpiryIntervalSeconds = settings.SessionExpirySeconds,
+        });
+        client.StatusChanged += change => log($"mqtt {change.Status}: {change.Reason}");
+    }
+
+    public IngestPipeline Pipeline { get; }
+
+    public TopicLayout Topics => topics;
+
+    public long MessagesProcessed => Interlocked.Read(ref processed);
+
+    public long MessagesAcknowledged => Interlocked.Read(ref acknowledged);
+
+    /// <summary>Raised after a batch's messages were acknowledged (on the acknowledging thread: keep it short).</summary>
+    public event Action<IReadOnlyList<Delivery>>? Acknowledged;
+
+    public static async Task<IngestHost> StartAsync(IngestSettings settings, Action<string> log, CancellationToken cancellationToken)
+    {
+        var host = new IngestHost(settings, log);
+        try
+        {
+            await host.client.StartAsync(cancellationToken).ConfigureAwait(false);
+            await host.client.SubscribeAsync(
+                [
+                    MqttSubscription.Shared(settings.SharedGroup, host.topics.RequestFilter),
+                    MqttSubscription.Shared(settings.SharedGroup, host.topics.ReplyFilter),
+                    MqttSubscription.Shared(settings.SharedGroup, host.topics.ConnectedFilter),
+                    MqttSubscription.Shared(settings.SharedGroup, host.topics.DisconnectedFilter),
+                ],
+                cancellationToken).ConfigureAwait(false);
+            host.loops.Add(Task.Run(() => host.IngestLoopAsync(host.stopping.Token), CancellationToken.None));
+            var dispatcher = new RemoteCommandDispatcher(host.store, dataSource: host.dataSource, host.client, host.topics, settings.RemoteCommandTimeout, SystemClock.Instance, log);
+            var sweeper = new StopMissingSweeper(host.store, host.dataSource, settings.TransactionPolicy, SystemClock.Instance, log);
+            host.loops.Add(Task.Run(() => Leadership.RunWhileLeaderAsync(host.dataSource, "ingest-background", token => Task.WhenAll(
+                dispatcher.RunAsync(token),
+                sweeper.RunAsync(settings.SweepInterval, token)), log, host.stopping.Token), CancellationToken.None));
+            log($"ingest {settings.ClientId} subscribed to {host.topics.RequestFilter}, {host.topics.ReplyFilter} and notices under {settings.NoticePrefix} (group {settings.SharedGroup})");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Completes when a loop of the host fails (the host is then unusable) or the host is disposed.</summary>
+    public Task Completion => Task.WhenAny(loops).Unwrap();
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var loop in loops)
+        {
+            try
+            {
+                await loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        await client.DisposeAsync().ConfigureAwait(false);
+        await store.DisposeAsync().ConfigureAwait(false);
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+        stopping.Dispose();
+    }
+
+    private async Task IngestLoopAsync(CancellationToken cancellationToken)
+    {
+        var reader = client.Messages;
+        var acknowledging = Task.CompletedTask;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var batch = new List<Delivery>(Math.Min(settings.MaxBatchSize, 256));
+            var now = SystemClock.Instance.GetCurrentInstant();
+            while (batch.Count < settings.MaxBatchSize && reader.TryRead(out var message))
+            {
+                batch.Add(Delivery.Decode(decoder, message.Topic, message.Payload, now, message));
+            }
+
+            await Pipeline.ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
+            var total = Interlocked.Add(ref processed, batch.Count);
+            if (settings.CrashAfterCommitOfMessage is { } crashAt && total >= crashAt)
+            {
+                // Test switch: die like a killed process, after the commit and before any reply or acknowledgement.
+                log($"crash point reached after committing message {total}");
+                Process.GetCurrentProcess().Kill();
+            }
+
+            var replies = batch.Where(d => d.Reply is not null)
+                .Select(d => client.PublishAsync(topics.Downstream(d.Message.ChargePointId!), d.Reply, MqttQos.AtLeastOnce, cancellationToken: cancellationToken))
+                .ToList();
+            acknowledging = AcknowledgeAfterAsync(acknowledging, batch, replies, cancellationToken);
+        }
+    }
+
+    /// <summary>Acknowledges a batch once its replies are with the broker, in batch order.</summary>
+    private async Task AcknowledgeAfterAsync(Task previous, List<Delivery> batch, List<Task> replies, CancellationToken cancellationToken)
+    {
+        await previous.ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(replies).ConfigureAwait(false);
+        }
+        catch (MqttProtocolException e)
+        {
+            // The broker refused a reply (e.g. not authorised): retrying cannot help; the events are committed.
+            log($"a reply was refused by the broker: {e.Message}");
+        }
+
+        foreach (var delivery in batch)
+        {
+            await delivery.Source!.AckAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Interlocked.Add(ref acknowledged, batch.Count);
+        Acknowledged?.Invoke(batch);
+    }
+
+    private static MqttTlsOptions Tls(string? caFile) => new()
+    {
+        TrustedCertificateAuthorities = caFile is null ? null : [X509CertificateLoader.LoadCertificateFromFile(caFile)],
+    };
+}

@@ -1,0 +1,34 @@
+using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Protocol.Mqtt;
+using NodaTime;
+
+namespace ChargeLedger.Ingest.Pipeline;
+
+/// <summary>One broker message on its way through the pipeline: decoded, then decided, committed, answered, acknowledged.</summary>
+public sealed class Delivery(string topic, ReadOnlyMemory<byte> payload, Instant receivedAt, InboundMessage message, MqttMessage? source = null)
+{
+    public string Topic { get; } = topic;
+
+    public ReadOnlyMemory<byte> Payload { get; } = payload;
+
+    public Instant ReceivedAt { get; } = receivedAt;
+
+    /// <summary>Replaced by an <see cref="InboundMessage.Invalid"/> when the store refuses what it decided.</summary>
+    public InboundMessage Message { get; internal set; } = message;
+
+    public MqttMessage? Source { get; } = source;
+
+    public MessageIdentity Identity { get; } = MessageIdentity.Of(topic, payload.Span);
+
+    /// <summary>Routing key: messages of one charge point are decided in order and committed as one unit.</summary>
+    public string GroupKey => Message.ChargePointId ?? string.Empty;
+
+    /// <summary>The frame to publish on the charge point's downstream topic once committed (null: nothing to answer).</summary>
+    public byte[]? Reply { get; internal set; }
+
+    /// <summary>Events committed for this message in this delivery (0 for a redelivery already recorded).</summary>
+    public int EventsCommitted { get; internal set; }
+
+    public static Delivery Decode(FrameDecoder decoder, string topic, ReadOnlyMemory<byte> payload, Instant receivedAt, MqttMessage? source = null) =>
+        new(topic, payload, receivedAt, decoder.Decode(topic, payload, receivedAt), source);
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChargeLedger.Domain.ChargePoints;
+using ChargeLedger.Domain.Serialization;
+using ChargeLedger.Domain.Shared;
+using ChargeLedger.Domain.Transactions;
+using ChargeLedger.EventStore;
+using ChargeLedger.Projections;
+using ChargeLedger.Projections.AuditTrail;
+using ChargeLedger.Projections.EnergyAudit;
+using ChargeLedger.Projections.LiveStatus;
+using ChargeLedger.Projections.Transactions;
+using ChargeLedger.TestSupport;
+using NodaTime;
+using Npgsql;
+
+namespace ChargeLedger.Benchmarks;
+
+/// <summary>
+/// `eng/bench readmodels [events]`: rebuilds the support and audit read models (live status, transactions, audit
+/// trail, energy audit) over a log of real domain events (default 300,000) shaped like charging sessions: start,
+/// ten meter values with register and power, status changes, heartbeats, stop. The log is kept in a named
+/// database between runs. Baseline, measured in the same run: reading the whole log in the same page size.
+/// </summary>
+internal static class ReadModelsBenchmark
+{
+    private const string DatabaseName = "chargeledger_bench_readmodels";
+    private const int PageSize = 5_000;
+    private const int ChargePoints = 2_000;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var target = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
+        var connectionString = await EnsureDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await new SchemaMigrator(dataSource).MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await using var store = new PostgresEventStore(dataSource);
+        await GenerateAsync(store, dataSource, target, cancellationToken).ConfigureAwait(false);
+
+        var read = Stopwatch.StartNew();
+        long scanned = 0;
+        for (var checkpoint = Checkpoint.Start; ;)
+        {
+            var page = await store.ReadAllAsync(checkpoint, PageSize, cancellationToken).ConfigureAwait(false);
+            if (page.Events.Count == 0)
+            {
+                break;
+            }
+            scanned += page.Events.Count;
+            checkpoint = page.Next;
+        }
+        var readRate = scanned / read.Elapsed.TotalSeconds;
+        Print($"baseline read-only scan: {scanned:N0} events in {read.Elapsed.TotalSeconds:0.0} s = {readRate:N0} events/s");
+
+        var rebuilder = new ProjectionRebuilder(store, dataSource, new RebuildOptions { BatchSize = PageSize });
+        IProjection[] projections = [new LiveStatusProjection(), new TransactionsProjection(), new AuditTrailProjection(), new EnergyAuditProjection()];
+        foreach (var projection in projections)
+        {
+            var report = await rebuilder.RebuildAsync(projection, cancellationToken).ConfigureAwait(false);
+            Print($"rebuild {projection.Name}: {report.EventsApplied:N0} events in {report.Elapsed.TotalSeconds:0.0} s = {report.EventsPerSecond:N0} events/s, " +
+                  $"ratio to scan {report.EventsPerSecond / readRate:0.00}; {report.KeysCompared:N0} keys compared, {report.DifferenceCount} differ; " +
+                  $"target >= 50,000 events/s: {(report.EventsPerSecond >= 50_000 ? "met" : "NOT met")}");
+        }
+        return 0;
+    }
+
+    private static async Task<string> EnsureDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await using (var admin = new NpgsqlConnection(TestServices.PostgresConnectionString))
+        {
+            await admin.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", admin);
+            exists.Parameters.Add(new NpgsqlParameter { Value = DatabaseName });
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", admin);
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return new NpgsqlConnectionStringBuilder(TestServices.PostgresConnectionString) { Database = DatabaseName }.ConnectionString;
+    }
+
+    private static async Task GenerateAsync(IEventStore store, NpgsqlDataSource dataSource, long target, CancellationToken cancellationToken)
+    {
+        await using var countAll = dataSource.CreateCommand("SELECT count(*) FROM events");
+        var existing = (long)(await countAll.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if (existing >= target)
+        {
+            Print($"dataset: {existing:N0} events already in {DatabaseName}");
+            return;
+        }
+        await using var maxTx = dataSource.CreateCommand("SELECT coalesce(max((data->>'transactionId')::int), 0) FROM events WHERE type = 'TransactionStarted'");
+        var transaction = (int)(await maxTx.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var clock = Stopwatch.StartNew();
+        var added = 0L;
+        var start = Instant.FromUtc(2026, 6, 1, 0, 0);
+        while (existing + added < target)
+        {
+            var units = new List<AppendUnit>();
+            for (var i = 0; i < 200; i++)
+            {
+                transaction++;
+                units.AddRange(Session(transaction, $"CP{transaction % ChargePoints:D5}", start + Duration.FromMinutes(transaction)));
+            }
+            var outcomes = await store.AppendManyAsync(units, cancellationToken).ConfigureAwait(false);
+            if (outcomes.FirstOrDefault(o => o is not AppendOutcome.Committed) is { } failed)
+            {
+                throw new InvalidOperationException($"append failed: {failed}");
+            }
+            added += units.Sum(u => u.Streams.Sum(s => s.Events.Count));
+        }
+        Print($"dataset: appended {added:N0} events in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>One charging session as the ingest would record it: one atomic unit per OCPP message.</summary>
+    private static IEnumerable<AppendUnit> Session(int transactionId, string cp, Instant at)
+    {
+        var accepted = new IdTagInfo(AuthorizationStatus.Accepted, null, null);
+        var tag = $"TAG{transactionId % 5_000:D5}";
+        var meterStart = transactionId * 10_000L;
+        var uid = 0;
+        string Uid() => $"{transactionId}-{++uid}";
+        AppendUnit Unit(Instant deviceTime, params object[] events) => new(
+            [.. events.GroupBy(e => StreamIds.For(e)!).Select(g => new StreamAppend(g.Key, ExpectedVersion.Any, [.. g.Select(e =>
+            {
+                var (type, json) = EventSerializer.Serialize(e);
+                return new EventData(Guid.NewGuid(), type, json, new EventMetadata(
+                    Source: "bench", Topic: "ocpp/cp/" + cp, ChargePointId: cp, OcppMessageId: Uid(), DeviceTime: deviceTime,
+                    ReceivedAt: deviceTime + Duration.FromSeconds(1), Raw: $$"""{"MessageTypeId":2,"UniqueId":"{{uid}}","Action":"{{type}}","Payload":{}}"""));
+            })]))]);
+        var received = at + Duration.FromSeconds(1);
+        yield return Unit(at, new AuthorizationAnswered(cp, "a", tag, accepted, received));
+        yield return Unit(at, new TransactionIdAssigned(cp, "s", 1, transactionId, tag, meterStart, at, accepted, received),
+            new TransactionStarted(transactionId, cp, "s", 1, tag, meterStart, null, at, accepted, received));
+        yield return Unit(at, new ConnectorStatusReported(cp, "c", 1, "Charging", "NoError", null, null, null, at, received));
+        for (var i = 1; i <= 10; i++)
+        {
+            var t = at + Duration.FromMinutes(i);
+            var wh = meterStart + i * 1_000;
+            yield return Unit(t, new MeterValuesRecorded(transactionId, cp, "m", 1, MeterValuesSource.MeterValues,
+            [
+                new RecordedSample(t, wh.ToString(CultureInfo.InvariantCulture), RecordedSample.EnergyActiveImportRegister, "Wh", "Sample.Periodic", "Raw", "Outlet", null, wh, wh),
+                new RecordedSample(t, "11000", "Power.Active.Import", "W", "Sample.Periodic", "Raw", "Outlet", null, 11_000, null),
+            ], t + Duration.FromSeconds(1)));
+            if (i % 5 == 0)
+            {
+                yield return Unit(t, new HeartbeatReceived(cp, "h", t + Duration.FromSeconds(1)));
+            }
+        }
+        var stop = at + Duration.FromMinutes(11);
+        var meterStop = meterStart + 10_500;
+        yield return Unit(stop, new TransactionStopped(transactionId, cp, "x", meterStart, meterStop, meterStop - meterStart, stop, tag, "Local", accepted, stop + Duration.FromSeconds(1)),
+            new ConnectorReleased(cp, 1, transactionId, meterStop, stop, stop + Duration.FromSeconds(1)));
+        yield return Unit(stop, new ConnectorStatusReported(cp, "c", 1, "Available", "NoError", null, null, null, stop, stop + Duration.FromSeconds(1)));
+    }
+
+    private static void Print(string line) => Console.WriteLine("readmodels: " + line);
+}

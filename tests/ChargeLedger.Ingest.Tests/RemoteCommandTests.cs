@@ -1,0 +1,73 @@
+using ChargeLedger.Domain.ChargePoints;
+using ChargeLedger.Domain.Shared;
+using NodaTime;
+using Xunit.Abstractions;
+
+namespace ChargeLedger.Ingest.Tests;
+
+public sealed class RemoteCommandTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private IngestContext context = null!;
+
+    public async Task InitializeAsync()
+    {
+        context = await IngestContext.CreateAsync("remote", output, s => s with { RemoteCommandTimeout = Duration.FromSeconds(2) });
+    }
+
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    [Fact]
+    public async Task GivenACommandRequestedThroughTheStore_WhenTheChargePointAnswers_ThenTheCallIsSentAndTheReplyCorrelated()
+    {
+        var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];
+        await RequestAsync(cid, "cmd-1", "cs-1");
+
+        var call = Assert.Single(await context.Gateway.FramesAsync(cid, "cs-1"));
+        Assert.Equal(2, call.GetProperty("MessageTypeId").GetInt32());
+        Assert.Equal("Reset", call.GetProperty("Action").GetString());
+        Assert.Equal("Soft", call.GetProperty("Payload").GetProperty("type").GetString());
+        await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 2);
+
+        await context.Gateway.PublishAsync(context.Topics.UpstreamReply(cid), """{"MessageTypeId":3,"UniqueId":"cs-1","Payload":{"status":"Accepted"}}""");
+
+        var types = await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 3);
+        Assert.Equal(["RemoteCommandRequested", "RemoteCommandSent", "RemoteCommandReplied"], types);
+        var replied = (await context.EventsAsync(StreamIds.ChargePoint(cid))).Select(e => e.Event).OfType<RemoteCommandReplied>().Single();
+        Assert.Equal(("cmd-1", """{"status":"Accepted"}"""), (replied.CommandId, replied.PayloadJson));
+    }
+
+    [Fact]
+    public async Task GivenACommandTheChargePointNeverAnswers_WhenTheTimeoutPasses_ThenItIsRecordedAsTimedOut()
+    {
+        var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];
+        await RequestAsync(cid, "cmd-2", "cs-2");
+
+        var types = await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 3);
+
+        Assert.Equal(["RemoteCommandRequested", "RemoteCommandSent", "RemoteCommandTimedOut"], types);
+        Assert.Single(await context.Gateway.FramesAsync(cid, "cs-2"));
+    }
+
+    [Fact]
+    public async Task GivenGatewayNotices_WhenIngested_ThenConnectionAndDisconnectionAreRecordedWithTheBrokerTime()
+    {
+        var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];
+        await context.Gateway.PublishAsync(context.Topics.Notice(cid, connected: true), $$"""{"clientid":"{{cid}}","ipaddress":"10.0.0.7","connected_at":1763719200000,"ts":1763719200001}""");
+        await context.Gateway.PublishAsync(context.Topics.Notice(cid, connected: false), $$"""{"clientid":"{{cid}}","reason":"keepalive_timeout","disconnected_at":1763722800000}""");
+
+        await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 2);
+        var events = (await context.EventsAsync(StreamIds.ChargePoint(cid))).Select(e => e.Event).ToList();
+
+        var connected = Assert.IsType<ChargePointConnected>(events[0]);
+        Assert.Equal(("10.0.0.7", Instant.FromUnixTimeMilliseconds(1763719200000)), (connected.Detail, connected.BrokerTime));
+        var disconnected = Assert.IsType<ChargePointDisconnected>(events[1]);
+        Assert.Equal(("keepalive_timeout", Instant.FromUnixTimeMilliseconds(1763722800000)), (disconnected.Reason, disconnected.BrokerTime));
+    }
+
+    private Task RequestAsync(string cid, string commandId, string uniqueId) =>
+        context.AppendAsync(
+            StreamIds.ChargePoint(cid),
+            RemoteCommandDecider.Decide(
+                new RequestRemoteCommand(cid, commandId, uniqueId, RemoteAction.Reset, """{"type":"Soft"}""", "support@example.com", SystemClock.Instance.GetCurrentInstant()),
+                ChargePointState.Empty));
+}
