@@ -90,7 +90,18 @@ public sealed class ApiFixture : IAsyncLifetime
         await Store.AppendAsync(new AppendUnit(streams), CancellationToken.None);
     }
 
+    private readonly Dictionary<string, Task<int>> once = new(StringComparer.Ordinal);
     private Task? projectedOnce;
+
+    /// <summary>Runs a class's shared setup once (xunit creates the test class per test, the fixture per class).</summary>
+    public Task<int> EnsureOnceAsync(string name, Func<Task<int>> setUp)
+    {
+        if (!once.TryGetValue(name, out var task))
+        {
+            once[name] = task = setUp();
+        }
+        return task;
+    }
 
     /// <summary>Projects the log once for the whole class (e.g. so that every read model exists).</summary>
     public Task EnsureProjectedAsync() => projectedOnce ??= ProjectAllAsync();

@@ -25,6 +25,10 @@ public static class RouteTable
         new("GET", "/transactions/1/meter-values", "support", "billing", "auditor"),
         new("GET", "/transactions/1/trail", "auditor", "support"),
         new("GET", "/audit/energy?chargePointId=cp-x&date=2026-11-21", "auditor", "billing"),
+        new("GET", "/ledger/accounts/customer:x/entries", "billing", "auditor"),
+        new("GET", "/ledger/accounts/customer:x/balance", "billing", "auditor"),
+        new("GET", "/billing/cdrs", "billing", "auditor"),
+        new("GET", "/complaints/c-x", "support", "billing"),
     ];
 
     public static IEnumerable<object[]> Cases() =>

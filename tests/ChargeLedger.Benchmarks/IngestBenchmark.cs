@@ -53,7 +53,7 @@ internal static class IngestBenchmark
 
     private static async Task<Result> MeasureBaselineAsync(TopicLayout topics, Traffic traffic, string run, CancellationToken cancellationToken)
     {
-        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, ClientId = $"bench-base-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0 });
+        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, ClientId = $"bench-base-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0, ReceiveMaximum = ushort.MaxValue });
         await subscriber.StartAsync(cancellationToken);
         await subscriber.SubscribeAsync([MqttSubscription.Shared($"base{run}", topics.RequestFilter)], cancellationToken);
         var latencies = new ConcurrentBag<long>();

@@ -3,10 +3,12 @@
 var benchmarks = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["eventstore"] = ChargeLedger.Benchmarks.EventStoreBenchmark.RunAsync,
+    ["gateway-memory"] = ChargeLedger.Benchmarks.GatewayMemoryBenchmark.RunAsync,
     ["mqtt"] = ChargeLedger.Benchmarks.MqttBenchmark.RunAsync,
     ["rebuild"] = ChargeLedger.Benchmarks.RebuildBenchmark.RunAsync,
     ["ingest"] = ChargeLedger.Benchmarks.IngestBenchmark.RunAsync,
     ["readmodels"] = ChargeLedger.Benchmarks.ReadModelsBenchmark.RunAsync,
+    ["api"] = ChargeLedger.Benchmarks.ApiBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -126,7 +126,7 @@ internal static class ReadModelsBenchmark
                 var (type, json) = EventSerializer.Serialize(e);
                 return new EventData(Guid.NewGuid(), type, json, new EventMetadata(
                     Source: "bench", Topic: "ocpp/cp/" + cp, ChargePointId: cp, OcppMessageId: Uid(), DeviceTime: deviceTime,
-                    ReceivedAt: deviceTime + Duration.FromSeconds(1), Raw: $$"""{"MessageTypeId":2,"UniqueId":"{{uid}}","Action":"{{type}}","Payload":{}}"""));
+                    ReceivedAt: deviceTime + Duration.FromSeconds(1), Raw: $"{{\"MessageTypeId\":2,\"UniqueId\":\"{uid}\",\"Action\":\"{type}\",\"Payload\":{{}}}}"));
             })]))]);
         var received = at + Duration.FromSeconds(1);
         yield return Unit(at, new AuthorizationAnswered(cp, "a", tag, accepted, received));

@@ -78,6 +78,13 @@ public sealed class HashChainTests() : StoreContext("es_chain")
     }
 
     [Theory]
+    [InlineData("""{"k\"":"a\"b\\c\u0001d\n\u00e9 \/"}""", """{"k\"":"a\"b\\c\u0001d\u000aé /"}""")]
+    [InlineData("""{"b":1,"\u0061":2,"a":3,"ab":{"y":[],"x":null}}""", """{"a":3,"ab":{"x":null,"y":[]},"b":1}""")]
+    [InlineData("""["\u001f\"", "plain"]""", """["\u001f\"","plain"]""")]
+    public void GivenEscapesAndUnsortedKeys_WhenCanonicalized_ThenTheBytesAreExactlyTheCanonicalForm(string json, string expected) =>
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(CanonicalJson.Canonicalize(System.Text.Encoding.UTF8.GetBytes(json), "data")));
+
+    [Theory]
     [InlineData("1.50", "15e-1")]
     [InlineData("15e-1", "15e-1")]
     [InlineData("0.15E1", "15e-1")]

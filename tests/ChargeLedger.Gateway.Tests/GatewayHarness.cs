@@ -49,7 +49,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             AuthMode = GatewayAuthMode.Optional,
         };
         settings = configure?.Invoke(settings) ?? settings;
-        var centralSystem = await TestCentralSystem.StartAsync(settings.Topics.MountPoint, settings.NoticePrefix);
+        var centralSystem = await TestCentralSystem.StartAsync(settings.MqttHost, settings.MqttPort, settings.Topics.MountPoint, settings.NoticePrefix);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var server = await GatewayServer.StartAsync(settings, timeout.Token, logging => logging.SetMinimumLevel(LogLevel.Warning));
         return new GatewayHarness(server, centralSystem, settings, directory);

@@ -68,7 +68,7 @@ public sealed class OcppRpcSessionTests
         await using var chargePoint = NodeChargePoint.Start(endpoint, cid, "wrong-password");
 
         var failed = await chargePoint.WaitForStepAsync("connect");
-        Assert.Contains("401", (string?)failed["message"], StringComparison.Ordinal);
+        Assert.Equal("Unauthorized", (string?)failed["message"]);
         Assert.Equal(1, gateway.Server.Metrics.AuthFailures);
         Assert.Empty(gateway.CentralSystem.On(gateway.Notice(cid, "connected")));
     }

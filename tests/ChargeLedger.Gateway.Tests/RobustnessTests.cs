@@ -93,7 +93,7 @@ public sealed class RobustnessTests : IAsyncLifetime
         Assert.Null(await socket.ReceiveTextAsync());
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
         Assert.Equal("keepalive_timeout", socket.CloseStatusDescription);
-        Assert.Equal(1, _gateway.Server.Metrics.Disconnects("keepalive_timeout"));
+        await TestSupport.Eventually.TrueAsync(() => Task.FromResult(_gateway.Server.Metrics.Disconnects("keepalive_timeout") == 1), TimeSpan.FromSeconds(30), "the keepalive disconnect counted");
     }
 
     [Fact]
@@ -102,6 +102,7 @@ public sealed class RobustnessTests : IAsyncLifetime
         await _gateway.CentralSystem.PublishDownstreamAsync("CP-LATE", """{"MessageTypeId":2,"UniqueId":"early","Action":"Reset","Payload":{"type":"Soft"}}""");
         await TestSupport.Eventually.TrueAsync(() => Task.FromResult(_gateway.Server.Metrics.DownstreamDropped >= 1), TimeSpan.FromSeconds(30), "the drop");
         using var socket = await ConnectAsync("CP-LATE");
+        await _gateway.CentralSystem.WaitForAsync(_gateway.Notice("CP-LATE", "connected"), _ => true, "connected notice");
 
         await _gateway.CentralSystem.PublishDownstreamAsync("CP-LATE", """{"MessageTypeId":2,"UniqueId":"late","Action":"Reset","Payload":{"type":"Soft"}}""");
 

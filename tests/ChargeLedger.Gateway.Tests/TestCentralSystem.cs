@@ -35,12 +35,12 @@ public sealed class TestCentralSystem : IAsyncDisposable
 
     public ConcurrentQueue<(string Topic, JsonObject Json)> Received { get; } = new();
 
-    public static async Task<TestCentralSystem> StartAsync(string mountPoint, string noticePrefix, int heartbeatInterval = 300)
+    public static async Task<TestCentralSystem> StartAsync(string host, int port, string mountPoint, string noticePrefix, int heartbeatInterval = 300)
     {
         var client = new MqttClient(new MqttClientOptions
         {
-            Host = TestServices.MqttHost,
-            Port = TestServices.MqttPort,
+            Host = host,
+            Port = port,
             ClientId = "gw-test-cs-" + Guid.NewGuid().ToString("N"),
             CleanStart = true,
             SessionExpiryIntervalSeconds = 0,

@@ -26,7 +26,7 @@ internal static class WebSocketClients
         await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, timeout.Token);
     }
 
-    /// <summary>The next text message, or null when the server closed (then CloseStatus says why).</summary>
+    /// <summary>The next text message, or null when the server closed (then CloseStatus says why; the close is answered, as a well-behaved client does).</summary>
     public static async Task<string?> ReceiveTextAsync(this WebSocket socket)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
@@ -37,6 +37,10 @@ internal static class WebSocketClients
             var result = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                if (socket.State == WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                }
                 return null;
             }
             count += result.Count;

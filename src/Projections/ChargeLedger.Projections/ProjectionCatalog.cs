@@ -1,5 +1,7 @@
 using ChargeLedger.Projections.AuditTrail;
+using ChargeLedger.Projections.Complaints;
 using ChargeLedger.Projections.EnergyAudit;
+using ChargeLedger.Projections.Ledger;
 using ChargeLedger.Projections.LiveStatus;
 using ChargeLedger.Projections.StreamHeads;
 using ChargeLedger.Projections.Transactions;
@@ -16,5 +18,7 @@ public static class ProjectionCatalog
         new TransactionsProjection(),
         new AuditTrailProjection(),
         new EnergyAuditProjection(),
+        new BillingLedgerProjection(),
+        new ComplaintsProjection(),
     ]);
 }

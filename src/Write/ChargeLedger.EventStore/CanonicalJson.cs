@@ -16,6 +16,9 @@ internal static class CanonicalJson
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
+    private static readonly SearchValues<byte> MustEscape = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
+
     /// <summary>The canonical UTF-8 bytes; throws <see cref="InvalidEventException"/> when the text is not JSON jsonb accepts.</summary>
     public static byte[] Canonicalize(ReadOnlyMemory<byte> json, string what)
     {
@@ -31,7 +34,7 @@ internal static class CanonicalJson
             {
                 throw new InvalidOperationException("the text is empty");
             }
-            WriteValue(ref reader, output);
+            WriteValue(ref reader, json, output);
             if (reader.Read())
             {
                 throw new InvalidOperationException("there is content after the JSON value");
@@ -48,12 +51,12 @@ internal static class CanonicalJson
         }
     }
 
-    private static void WriteValue(ref Utf8JsonReader reader, ArrayBufferWriter<byte> output)
+    private static void WriteValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, ArrayBufferWriter<byte> output)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                WriteObject(ref reader, output);
+                WriteObject(ref reader, json, output);
                 break;
             case JsonTokenType.StartArray:
                 output.Write("["u8);
@@ -65,7 +68,7 @@ internal static class CanonicalJson
                         output.Write(","u8);
                     }
                     first = false;
-                    WriteValue(ref reader, output);
+                    WriteValue(ref reader, json, output);
                 }
                 output.Write("]"u8);
                 break;
@@ -88,30 +91,33 @@ internal static class CanonicalJson
     }
 
     /// <summary>Members sorted by their unescaped key bytes; of duplicate keys the last one wins, as in jsonb.</summary>
-    private static void WriteObject(ref Utf8JsonReader reader, ArrayBufferWriter<byte> output)
+    private static void WriteObject(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, ArrayBufferWriter<byte> output)
     {
         var scratch = new ArrayBufferWriter<byte>(256);
-        var members = new List<(byte[] Key, int Order, int Start, int Length)>();
+        var members = new List<(ReadOnlyMemory<byte> Key, int Order, int Start, int Length)>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var key = Unescaped(ref reader);
+            // An unescaped key is its input bytes (the token starts at its opening quote): no copy needed.
+            ReadOnlyMemory<byte> key = reader.ValueIsEscaped
+                ? Unescaped(ref reader)
+                : json.Slice(checked((int)reader.TokenStartIndex) + 1, reader.ValueSpan.Length);
             reader.Read();
             var start = scratch.WrittenCount;
-            WriteString(key, output: scratch);
+            WriteString(key.Span, output: scratch);
             scratch.Write(":"u8);
-            WriteValue(ref reader, scratch);
+            WriteValue(ref reader, json, scratch);
             members.Add((key, members.Count, start, scratch.WrittenCount - start));
         }
         members.Sort(static (a, b) =>
         {
-            var byKey = a.Key.AsSpan().SequenceCompareTo(b.Key);
+            var byKey = a.Key.Span.SequenceCompareTo(b.Key.Span);
             return byKey != 0 ? byKey : a.Order.CompareTo(b.Order);
         });
         output.Write("{"u8);
         var first = true;
         for (var i = 0; i < members.Count; i++)
         {
-            if (i + 1 < members.Count && members[i + 1].Key.AsSpan().SequenceEqual(members[i].Key))
+            if (i + 1 < members.Count && members[i + 1].Key.Span.SequenceEqual(members[i].Key.Span))
             {
                 continue;
             }
@@ -142,21 +148,21 @@ internal static class CanonicalJson
     internal static void WriteString(ReadOnlySpan<byte> text, ArrayBufferWriter<byte> output)
     {
         output.Write("\""u8);
-        foreach (var b in text)
+        for (var at = text.IndexOfAny(MustEscape); at >= 0; at = text.IndexOfAny(MustEscape))
         {
+            output.Write(text[..at]);
+            var b = text[at];
             if (b == (byte)'"' || b == (byte)'\\')
             {
                 output.Write([(byte)'\\', b]);
             }
-            else if (b < 0x20)
+            else
             {
                 output.Write([(byte)'\\', (byte)'u', (byte)'0', (byte)'0', Hex(b >> 4), Hex(b & 0xF)]);
             }
-            else
-            {
-                output.Write([b]);
-            }
+            text = text[(at + 1)..];
         }
+        output.Write(text);
         output.Write("\""u8);
     }
 

@@ -18,19 +18,19 @@ internal static class MetadataJson
         var buffer = new ArrayBufferWriter<byte>(256);
         var first = true;
         buffer.Write("{"u8);
-        Member("causationId", metadata.CausationId?.ToString());
-        Member("chargePointId", metadata.ChargePointId);
-        Member("correlationId", metadata.CorrelationId?.ToString());
-        Member("deviceTime", Format(metadata.DeviceTime));
-        Member("ocppMessageId", metadata.OcppMessageId);
-        Member("raw", metadata.Raw);
-        Member("receivedAt", Format(metadata.ReceivedAt));
-        Member("source", metadata.Source);
-        Member("topic", metadata.Topic);
+        Member("causationId"u8, metadata.CausationId?.ToString());
+        Member("chargePointId"u8, metadata.ChargePointId);
+        Member("correlationId"u8, metadata.CorrelationId?.ToString());
+        Member("deviceTime"u8, Format(metadata.DeviceTime));
+        Member("ocppMessageId"u8, metadata.OcppMessageId);
+        Member("raw"u8, metadata.Raw);
+        Member("receivedAt"u8, Format(metadata.ReceivedAt));
+        Member("source"u8, metadata.Source);
+        Member("topic"u8, metadata.Topic);
         buffer.Write("}"u8);
         return buffer.WrittenSpan.ToArray();
 
-        void Member(string name, string? value)
+        void Member(ReadOnlySpan<byte> name, string? value)
         {
             if (value is null)
             {
@@ -38,14 +38,14 @@ internal static class MetadataJson
             }
             if (value.Contains('\0', StringComparison.Ordinal))
             {
-                throw new InvalidEventException($"Event metadata '{name}' contains U+0000, which PostgreSQL jsonb cannot store.");
+                throw new InvalidEventException($"Event metadata '{Encoding.UTF8.GetString(name)}' contains U+0000, which PostgreSQL jsonb cannot store.");
             }
             if (!first)
             {
                 buffer.Write(","u8);
             }
             first = false;
-            CanonicalJson.WriteString(Encoding.UTF8.GetBytes(name), buffer);
+            CanonicalJson.WriteString(name, buffer);
             buffer.Write(":"u8);
             CanonicalJson.WriteString(Encoding.UTF8.GetBytes(value), buffer);
         }

@@ -2,7 +2,6 @@ using System.Data;
 using System.Diagnostics;
 using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ChargeLedger.EventStore;
 
@@ -53,20 +52,74 @@ public sealed partial class PostgresEventStore
         return outcomes;
     }
 
+    /// <summary>
+    /// One round trip when the cached stream heads are current: BEGIN, the stream locks, the insert, the stream
+    /// heads, NOTIFY and COMMIT in one batch. If a head was stale (or an event id is already stored) the insert
+    /// hits a unique constraint, that attempt rolls back, and the commit is redone with the heads and stored ids
+    /// read under the lock: two round trips. The transaction is managed in SQL so COMMIT can ride in the batch.
+    /// </summary>
     private async Task CommitAsync(List<PreparedUnit> units, AppendOutcome[] outcomes, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        var state = await LockAndReadAsync(connection, transaction, units, cancellationToken).ConfigureAwait(false);
-        var plans = Plan(units, state, outcomes);
-        if (state.Rows.Count > 0)
+        try
         {
-            await WriteAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
-            if (BeforeCommit is { } hook)
+            if (!await TryCommitWithCachedHeadsAsync(connection, units, outcomes, cancellationToken).ConfigureAwait(false))
             {
-                await hook(cancellationToken).ConfigureAwait(false);
+                var state = await LockAndReadAsync(connection, units, cancellationToken).ConfigureAwait(false);
+                var plans = Plan(units, state, outcomes);
+                await WriteAndCommitAsync(connection, state, lockFirst: null, cancellationToken).ConfigureAwait(false);
+                Complete(plans, state, outcomes);
             }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Commits in one round trip if every unit is accepted against the cached heads and none hits a stored row.</summary>
+    private async Task<bool> TryCommitWithCachedHeadsAsync(
+        NpgsqlConnection connection, List<PreparedUnit> units, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var state = new AppendState();
+        var streamIds = StreamIds(units);
+        foreach (var streamId in streamIds)
+        {
+            if (heads.TryGet(streamId, out var head))
+            {
+                state.Heads[streamId] = head;
+            }
+        }
+        // A unit refused against a cached head may be fine against the real one: only the locked path decides that.
+        var plans = Plan(units, state, new AppendOutcome[outcomes.Length]);
+        if (plans.Count != units.Count)
+        {
+            return false;
+        }
+        try
+        {
+            await WriteAndCommitAsync(connection, state, lockFirst: streamIds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation
+            && e.ConstraintName is "events_stream_version_key" or "events_stream_event_id_key")
+        {
+            await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+            foreach (var streamId in streamIds)
+            {
+                heads.Forget(streamId);
+            }
+            return false;
+        }
+        Complete(plans, state, outcomes);
+        return true;
+    }
+
+    private void Complete(List<(int Index, List<PlannedStream> Streams)> plans, AppendState state, AppendOutcome[] outcomes)
+    {
+        foreach (var (streamId, head) in state.Heads)
+        {
+            heads.Remember(streamId, head);
         }
         foreach (var (index, streams) in plans)
         {
@@ -74,11 +127,46 @@ public sealed partial class PostgresEventStore
         }
     }
 
-    /// <summary>Takes the stream locks in one deterministic order, then reads the stream heads and any already-stored event ids.</summary>
-    private static async Task<AppendState> LockAndReadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PreparedUnit> units, CancellationToken cancellationToken)
+    /// <summary>Writes the accepted rows (if any) and commits; <see cref="BeforeCommit"/> makes the commit a round trip of its own.</summary>
+    private async Task WriteAndCommitAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, CancellationToken cancellationToken)
     {
-        var streamIds = units.SelectMany(u => u.Streams).Select(s => s.StreamId).Distinct(StringComparer.Ordinal).ToArray();
+        var hook = state.Rows.Count > 0 ? BeforeCommit : null;
+        if (state.Rows.Count > 0)
+        {
+            await WriteAsync(connection, state, lockFirst, commit: hook is null, cancellationToken).ConfigureAwait(false);
+        }
+        if (state.Rows.Count == 0 || hook is not null)
+        {
+            if (hook is not null)
+            {
+                await hook(cancellationToken).ConfigureAwait(false);
+            }
+            await using var commit = new NpgsqlCommand("COMMIT", connection);
+            await commit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Leaves nothing half-done on a pooled connection; a broken connection has rolled back by itself.</summary>
+    private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+        }
+    }
+
+    /// <summary>Takes the stream locks in one deterministic order, then reads the stream heads and any already-stored event ids.</summary>
+    private static async Task<AppendState> LockAndReadAsync(NpgsqlConnection connection, List<PreparedUnit> units, CancellationToken cancellationToken)
+    {
+        var streamIds = StreamIds(units);
         var keyStreams = new List<string>();
         var keyIds = new List<Guid>();
         foreach (var stream in units.SelectMany(u => u.Streams))
@@ -90,18 +178,13 @@ public sealed partial class PostgresEventStore
             }
         }
         var state = new AppendState();
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Command(
-            $"SELECT pg_advisory_xact_lock({StreamLockClass}, k) FROM (SELECT DISTINCT hashtext(s) AS k FROM unnest($1::text[]) AS s ORDER BY 1) AS keys",
-            Param(streamIds)));
+        await using var batch = new NpgsqlBatch(connection);
+        AddBeginAndLocks(batch, streamIds);
         batch.BatchCommands.Add(Command("SELECT stream_id, version, last_hash FROM streams WHERE stream_id = ANY($1)", Param(streamIds)));
         batch.BatchCommands.Add(Command(
             "SELECT stream_id, event_id, e.stream_version, e.position FROM unnest($1::text[], $2::uuid[]) AS k(stream_id, event_id) JOIN events AS e USING (stream_id, event_id)",
             Param(keyStreams.ToArray()), Param(keyIds.ToArray())));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-        }
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -113,6 +196,18 @@ public sealed partial class PostgresEventStore
             state.Stored[(reader.GetString(0), reader.GetGuid(1))] = new StoredEvent(reader.GetInt64(2), reader.GetInt64(3));
         }
         return state;
+    }
+
+    private static string[] StreamIds(List<PreparedUnit> units) =>
+        units.SelectMany(u => u.Streams).Select(s => s.StreamId).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Stream locks are transaction advisory locks, taken in one sorted order so group commits never deadlock.</summary>
+    private static void AddBeginAndLocks(NpgsqlBatch batch, string[] streamIds)
+    {
+        batch.BatchCommands.Add(Command("BEGIN ISOLATION LEVEL READ COMMITTED"));
+        batch.BatchCommands.Add(Command(
+            $"SELECT pg_advisory_xact_lock({StreamLockClass}, k) FROM (SELECT DISTINCT hashtext(s) AS k FROM unnest($1::text[]) AS s ORDER BY 1) AS keys",
+            Param(streamIds)));
     }
 
     /// <summary>
@@ -168,30 +263,37 @@ public sealed partial class PostgresEventStore
         expected == ExpectedVersion.Any || expected.Value == current;
 
     /// <summary>
-    /// Binary COPY of the accepted rows (positions come from the identity default), then the stream heads, the
-    /// wake-up NOTIFY and the positions this transaction drew, read back through the commit-order index.
+    /// Inserts the accepted rows from arrays (positions come from the identity default and are returned), writes
+    /// the stream heads and the wake-up NOTIFY, and commits when asked: one round trip.
     /// </summary>
-    private static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AppendState state, CancellationToken cancellationToken)
+    private static async Task WriteAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
     {
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY events (stream_id, stream_version, event_id, type, data, metadata, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        var rows = state.Rows;
+        var streamIds = new string[rows.Count];
+        var versions = new long[rows.Count];
+        var eventIds = new Guid[rows.Count];
+        var types = new string[rows.Count];
+        var data = new string[rows.Count];
+        var metadata = new string[rows.Count];
+        var hashes = new byte[rows.Count][];
+        for (var i = 0; i < rows.Count; i++)
         {
-            foreach (var row in state.Rows)
-            {
-                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.Event.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.Event.Type, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.Event.DataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.Event.MetadataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(row.Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-            }
-            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var row = rows[i];
+            (streamIds[i], versions[i], eventIds[i], types[i], data[i], metadata[i], hashes[i]) =
+                (row.StreamId, row.Version, row.Event.EventId, row.Event.Type, row.Event.DataText, row.Event.MetadataText, row.Hash);
         }
         var heads = state.Touched.Order(StringComparer.Ordinal).ToArray();
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Command("SELECT stream_id, stream_version, position FROM events WHERE transaction_id = pg_current_xact_id()"));
+        await using var batch = new NpgsqlBatch(connection);
+        if (lockFirst is not null)
+        {
+            AddBeginAndLocks(batch, lockFirst);
+        }
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, hash)
+            SELECT s, v, i, t, d::jsonb, m::jsonb, h FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bytea[]) AS r(s, v, i, t, d, m, h)
+            RETURNING stream_id, stream_version, position
+            """,
+            Param(streamIds), Param(versions), Param(eventIds), Param(types), Param(data), Param(metadata), Param(hashes)));
         batch.BatchCommands.Add(Command("""
             INSERT INTO streams (stream_id, version, last_hash)
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
@@ -201,10 +303,22 @@ public sealed partial class PostgresEventStore
             Param(heads.Select(h => state.Heads[h].Version).ToArray()),
             Param(heads.Select(h => state.Heads[h].Hash).ToArray())));
         batch.BatchCommands.Add(Command($"SELECT pg_notify('{NotificationChannel}', '')"));
+        if (commit)
+        {
+            batch.BatchCommands.Add(Command("COMMIT"));
+        }
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (lockFirst is not null)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             state.Positions[(reader.GetString(0), reader.GetInt64(1))] = reader.GetInt64(2);
+        }
+        // Drain the rest, so an error in a later statement (the COMMIT included) surfaces here.
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
         }
     }
 
@@ -284,8 +398,6 @@ public sealed partial class PostgresEventStore
     private sealed record PreparedUnit(int Index, PreparedStream[] Streams);
 
     private sealed record PlannedStream(PreparedStream Stream, bool Replay);
-
-    private readonly record struct StreamHead(long Version, byte[] Hash);
 
     private readonly record struct StoredEvent(long Version, long Position);
 

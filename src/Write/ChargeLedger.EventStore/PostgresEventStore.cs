@@ -20,6 +20,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly EventStoreLimits limits;
     private readonly AppendSignal signal;
+    private readonly StreamHeadCache heads = new(capacity: 100_000);
 
     public PostgresEventStore(NpgsqlDataSource dataSource, EventStoreLimits? limits = null)
     {

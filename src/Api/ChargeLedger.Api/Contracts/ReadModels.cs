@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChargeLedger.Read.Ledger;
 using ChargeLedger.Read.Transactions;
 using NodaTime;
 
@@ -34,8 +35,20 @@ public sealed record TransactionResponse(
         cost, t.Anomalies);
 }
 
-/// <summary>What the session costs: <see cref="Amount"/> incl. VAT, <see cref="Net"/> excl. VAT, <see cref="Vat"/> the tax and its rate.</summary>
-public sealed record TransactionCost(string Amount, string Currency, string Net, string Vat, string VatRatePercent);
+/// <summary>
+/// What the session costs (<see cref="Status"/> open, priced or unpriced with the reason): <see cref="Amount"/> incl. VAT,
+/// <see cref="Net"/> excl. VAT, <see cref="Vat"/> the tax at <see cref="VatRatePercent"/>; <see cref="Refunded"/> by complaints.
+/// </summary>
+public sealed record TransactionCost(
+    string Status, Money? Amount, Money? Net, Money? Vat, string? VatRatePercent, Money? Refunded, string? TariffId, string? BillingAccount, string? UnpricedReason)
+{
+    public static TransactionCost From(SessionCost c)
+    {
+        Money? M(decimal? amount) => amount is { } a && c.Currency is { } currency ? Money.Of(a, currency) : null;
+        return new TransactionCost(c.Status, M(c.Total), M(c.Net), M(c.Vat), c.VatRatePercent?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            M(c.Refunded), c.TariffId, c.BillingAccount, c.UnpricedReason);
+    }
+}
 
 public sealed record MeterValuesResponse(int TransactionId, IReadOnlyList<MeterReading> Items);
 

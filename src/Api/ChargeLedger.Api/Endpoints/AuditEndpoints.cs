@@ -5,6 +5,7 @@ using ChargeLedger.Api.Security;
 using ChargeLedger.EventStore;
 using ChargeLedger.Read.AuditTrail;
 using ChargeLedger.Read.EnergyAudit;
+using ChargeLedger.Read.Ledger;
 using ChargeLedger.Read.LiveStatus;
 using ChargeLedger.Read.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,7 +33,8 @@ public static class AuditEndpoints
             .WithSummary("Sessions in id order, filtered by charge point, idTag and start time [from, to); cursor paging.")
             .FromReadModels(services, TransactionsTables.ProjectionName);
         sessions.MapGet("/transactions/{id}", ReadModelEndpoints.GetTransactionAsync).WithName("GetTransaction")
-            .FromReadModels(services, TransactionsTables.ProjectionName);
+            .WithSummary("A session with its energy, status, anomalies and cost (amount incl. VAT, net, VAT, currency).")
+            .FromReadModels(services, TransactionsTables.ProjectionName, LedgerTables.ProjectionName);
         sessions.MapGet("/transactions/{id}/meter-values", ReadModelEndpoints.GetMeterValuesAsync).WithName("GetMeterValues")
             .WithSummary("Every reading of the session in device-time order, normalised to Wh, with its source event.")
             .FromReadModels(services, TransactionsTables.ProjectionName);

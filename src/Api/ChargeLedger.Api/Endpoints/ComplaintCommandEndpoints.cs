@@ -4,6 +4,7 @@ using ChargeLedger.Api.Http;
 using ChargeLedger.Api.Idempotency;
 using ChargeLedger.Api.Problems;
 using ChargeLedger.Domain.Complaints;
+using ChargeLedger.Domain.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 
@@ -12,7 +13,7 @@ namespace ChargeLedger.Api.Endpoints;
 /// <summary>Opening, annotating and resolving complaints (stream <c>complaint-{id}</c>).</summary>
 public static class ComplaintCommandEndpoints
 {
-    public static string StreamId(string complaintId) => "complaint-" + complaintId;
+    public static string StreamId(string complaintId) => StreamIds.Complaint(complaintId);
 
     public static async Task<Created<ComplaintCommandResult>> OpenAsync(
         OpenComplaintRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken)

@@ -4,7 +4,9 @@ using ChargeLedger.Api.Http;
 using ChargeLedger.Api.Problems;
 using ChargeLedger.EventStore;
 using ChargeLedger.Read.AuditTrail;
+using ChargeLedger.Read.Complaints;
 using ChargeLedger.Read.EnergyAudit;
+using ChargeLedger.Read.Ledger;
 using ChargeLedger.Read.LiveStatus;
 using ChargeLedger.Read.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,12 +17,12 @@ namespace ChargeLedger.Api.Endpoints;
 /// <summary>Handlers over the read models (src/Read); they never read the event log, except to verify the trail's chains.</summary>
 public static class ReadModelEndpoints
 {
-    public static async Task<Ok<Page<ChargePointStatus>>> ListChargePointsAsync(
+    public static async Task<Ok<ItemsPage<ChargePointStatus>>> ListChargePointsAsync(
         bool? online, string? connectorStatus, string? cursor, int? limit, LiveStatusQuery query, IClock clock, CancellationToken cancellationToken)
     {
         var max = ApiInput.Limit(limit);
         var items = await query.ListAsync(new ChargePointFilter(online, connectorStatus), Cursor.Decode(cursor), max, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new Page<ChargePointStatus>(items, items.Count == max ? Cursor.Encode(items[^1].ChargePointId) : null));
+        return TypedResults.Ok(new ItemsPage<ChargePointStatus>(items, items.Count == max ? Cursor.Encode(items[^1].ChargePointId) : null));
     }
 
     public static async Task<Results<Ok<ChargePointStatus>, ProblemHttpResult>> GetChargePointAsync(
@@ -29,7 +31,7 @@ public static class ReadModelEndpoints
             ? TypedResults.Ok(status)
             : ApiProblems.NotFound("id", $"There is no charge point '{id}'.");
 
-    public static async Task<Ok<Page<TransactionResponse>>> ListTransactionsAsync(
+    public static async Task<Ok<ItemsPage<TransactionResponse>>> ListTransactionsAsync(
         string? chargePointId, string? idTag, string? from, string? to, string? cursor, int? limit,
         TransactionsQuery query, CancellationToken cancellationToken)
     {
@@ -37,19 +39,27 @@ public static class ReadModelEndpoints
         var after = Cursor.Decode(cursor) is { } key ? ApiInput.PositiveInt(key, "cursor") : (int?)null;
         var filter = new TransactionFilter(chargePointId, idTag, ApiInput.Instant(from, "from"), ApiInput.Instant(to, "to"));
         var items = await query.ListAsync(filter, after, max, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new Page<TransactionResponse>(
+        return TypedResults.Ok(new ItemsPage<TransactionResponse>(
             [.. items.Select(t => TransactionResponse.From(t, null))],
             items.Count == max ? Cursor.Encode(items[^1].TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null));
     }
 
     public static async Task<Results<Ok<TransactionResponse>, ProblemHttpResult>> GetTransactionAsync(
-        string id, TransactionsQuery query, CancellationToken cancellationToken)
+        string id, TransactionsQuery query, LedgerQuery ledger, CancellationToken cancellationToken)
     {
         var transactionId = ApiInput.PositiveInt(id, "id");
-        return await query.GetAsync(transactionId, cancellationToken).ConfigureAwait(false) is { } transaction
-            ? TypedResults.Ok(TransactionResponse.From(transaction, null))
-            : ApiProblems.NotFound("id", $"There is no transaction {transactionId}.");
+        if (await query.GetAsync(transactionId, cancellationToken).ConfigureAwait(false) is not { } transaction)
+        {
+            return ApiProblems.NotFound("id", $"There is no transaction {transactionId}.");
+        }
+        var cost = await ledger.SessionCostAsync(transactionId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(TransactionResponse.From(transaction, cost is null ? null : TransactionCost.From(cost)));
     }
+
+    public static async Task<Results<Ok<ComplaintView>, ProblemHttpResult>> GetComplaintAsync(string id, ComplaintsQuery query, CancellationToken cancellationToken) =>
+        await query.GetAsync(id, null, cancellationToken).ConfigureAwait(false) is { } complaint
+            ? TypedResults.Ok(complaint)
+            : ApiProblems.NotFound("id", $"There is no complaint '{id}'.");
 
     public static async Task<Results<Ok<MeterValuesResponse>, ProblemHttpResult>> GetMeterValuesAsync(
         string id, TransactionsQuery query, CancellationToken cancellationToken)

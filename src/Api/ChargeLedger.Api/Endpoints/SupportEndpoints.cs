@@ -1,6 +1,8 @@
 using ChargeLedger.Api.Http;
 using ChargeLedger.Api.Idempotency;
 using ChargeLedger.Api.Security;
+using ChargeLedger.Read.Complaints;
+using ChargeLedger.Read.Ledger;
 using ChargeLedger.Read.LiveStatus;
 
 namespace ChargeLedger.Api.Endpoints;
@@ -30,6 +32,10 @@ public static class SupportEndpoints
         reads.MapGet("/charge-points/{id}", ReadModelEndpoints.GetChargePointAsync).WithName("GetChargePoint")
             .WithSummary("Live status of one charge point with its connectors.")
             .FromReadModels(services, LiveStatusTables.ProjectionName);
+        var complaints = app.MapGroup("").WithTags("Support").RequireAuthorization(Audiences.Policy(ApiRoles.Support, ApiRoles.Billing));
+        complaints.MapGet("/complaints/{id}", ReadModelEndpoints.GetComplaintAsync).WithName("GetComplaint")
+            .WithSummary("A complaint with its notes, evidence, resolution, refunds and the audit trail of its subject.")
+            .FromReadModels(services, ComplaintsTables.ProjectionName, LedgerTables.ProjectionName);
         reads.MapGet("/charge-points/{id}/commands/{commandId}", RemoteCommandEndpoints.GetAsync).WithName("GetRemoteCommand")
             .AddEndpointFilter<ETagFilter>();
         return app;

@@ -3,6 +3,7 @@ using ChargeLedger.Api.Commands;
 using ChargeLedger.Api.Contracts;
 using ChargeLedger.Api.Http;
 using ChargeLedger.Api.Problems;
+using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Tariffs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
@@ -14,7 +15,7 @@ public static class TariffEndpoints
 {
     private static readonly string[] TimeFormats = ["HH:mm", "HH:mm:ss"];
 
-    public static string StreamId(string tariffId) => "tariff-" + tariffId;
+    public static string StreamId(string tariffId) => StreamIds.Tariff(tariffId);
 
     public static async Task<Results<Created<TariffView>, Ok<TariffView>>> PublishAsync(
         PublishTariffRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken)

@@ -28,6 +28,7 @@ public static class ApiServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
         services.AddSingleton<ProjectionStatusReader>();
+        services.AddSingleton<ProjectionLagReader>();
         services.AddSingleton<ProjectionLagMonitor>();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<IngestRate>();
@@ -41,6 +42,7 @@ public static class ApiServices
         {
             o.SerializerOptions.Converters.Add(new InstantJsonConverter());
             o.SerializerOptions.Converters.Add(new Http.LocalDateJsonConverter());
+            o.SerializerOptions.Converters.Add(new Http.DecimalStringJsonConverter());
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowReadingFromString;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;

@@ -1,4 +1,6 @@
 using ChargeLedger.Read.AuditTrail;
+using ChargeLedger.Read.Complaints;
+using ChargeLedger.Read.Ledger;
 using ChargeLedger.Read.EnergyAudit;
 using ChargeLedger.Read.LiveStatus;
 using ChargeLedger.Read.StreamHeads;
@@ -17,6 +19,9 @@ public static class QueryServices
         services.AddSingleton<TransactionsQuery>();
         services.AddSingleton<AuditTrailQuery>();
         services.AddSingleton(sp => new EnergyAuditQuery(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<LedgerQuery>();
+        services.AddSingleton<CdrsQuery>();
+        services.AddSingleton<ComplaintsQuery>();
         return services;
     }
 }

@@ -86,7 +86,7 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IOptions<JsonOptio
         foreach (var argument in context.Arguments)
         {
             // Bound request bodies and route values; services and the HttpContext are not part of the request.
-            if (argument is string or int or long or JsonElement || argument?.GetType().Namespace == typeof(Contracts.Page<>).Namespace)
+            if (argument is string or int or long or JsonElement || argument?.GetType().Namespace == typeof(Contracts.ItemsPage<>).Namespace)
             {
                 text.Append('\n').Append(JsonSerializer.Serialize(argument, argument!.GetType(), json.Value.SerializerOptions));
             }

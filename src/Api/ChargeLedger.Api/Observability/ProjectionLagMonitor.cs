@@ -1,5 +1,4 @@
 using System.Globalization;
-using ChargeLedger.Projections;
 
 namespace ChargeLedger.Api.Observability;
 
@@ -15,14 +14,14 @@ public readonly record struct ProjectionLag(long Events, double Seconds, bool Kn
 /// Projection status, read at most once per <see cref="MaxAge"/> and shared by every request, so the lag header
 /// costs nothing per request.
 /// </summary>
-public sealed class ProjectionLagMonitor(ProjectionStatusReader reader, TimeProvider time)
+public sealed class ProjectionLagMonitor(ProjectionLagReader reader, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim refresh = new(1, 1);
-    private IReadOnlyList<ProjectionStatus> statuses = [];
+    private IReadOnlyList<ProjectionLagStatus> statuses = [];
     private long readAt = long.MinValue;
 
-    public async Task<IReadOnlyList<ProjectionStatus>> CurrentAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ProjectionLagStatus>> CurrentAsync(CancellationToken cancellationToken)
     {
         if (time.GetElapsedTime(readAt) < MaxAge && readAt != long.MinValue)
         {
@@ -33,7 +32,7 @@ public sealed class ProjectionLagMonitor(ProjectionStatusReader reader, TimeProv
         {
             if (readAt == long.MinValue || time.GetElapsedTime(readAt) >= MaxAge)
             {
-                statuses = await reader.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+                statuses = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 readAt = time.GetTimestamp();
             }
             return statuses;

@@ -126,7 +126,21 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
         profile.Add(new MeterPoint(stop, meterStop));
         var facts = new SessionFacts(start, stop, meterStop - session.MeterStart, profile,
             ParkingDetection.FromConnectorStatuses(start, stop, statuses.Select(s => (s.At, s.Status))));
-        var priced = TariffCalculator.Price(tariff, facts);
+        PricedSession priced;
+        try
+        {
+            priced = TariffCalculator.Price(tariff, facts);
+        }
+        catch (ArgumentException invalid)
+        {
+            // Facts the calculator refuses must not stop billing for everyone else: the session shows why it is unpriced.
+            if (session.Priced is null)
+            {
+                session.Status = SessionCostStatuses.Unpriced;
+                session.UnpricedReason = $"pricing refused the session's facts: {invalid.Message}";
+            }
+            return;
+        }
 
         session.BillingAccount ??= state.Accounts.GetValueOrDefault(StreamIds.IdTagKey(session.IdTag)) ?? LedgerTables.UnassignedAccount;
         var sources = new SortedSet<long> { session.StartPosition, session.StopPosition!.Value, trigger.Position, state.TariffVersionPositions[(tariff.TariffId, tariff.ValidFrom)] };
@@ -152,7 +166,7 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
 
     private void Refund(RecordedEvent recorded, ComplaintResolved e, decimal amount)
     {
-        var reference = $"complaint-{e.ComplaintId}/{e.ResolutionId}";
+        var reference = LedgerTables.RefundReference(e.ComplaintId, e.ResolutionId);
         var transactionId = state.Complaints.TryGetValue(e.ComplaintId, out var subject) ? RefundTransaction(subject) : null;
         var session = transactionId is { } id ? state.Sessions.GetValueOrDefault(id) : null;
         string? rejection = null;

@@ -41,15 +41,22 @@ internal static class LedgerStateLoader
         }
         if (transactionIds.Count > 0)
         {
-            var ids = transactionIds.ToArray();
-            await LoadSessionsAsync(context, state, ids, cancellationToken).ConfigureAwait(false);
-            await LoadSamplesAsync(context, state, ids, cancellationToken).ConfigureAwait(false);
-            var sessionIds = state.Sessions.Values.Select(s => s.SessionId).ToArray();
+            await LoadSessionsAsync(context, state, transactionIds.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        // Samples, statuses, postings and CDRs only matter to sessions this batch can price or refund: stopped ones.
+        // Open sessions skip them, so a long session's samples are not re-read by every batch that adds one.
+        var stoppedHere = events.Select(e => e.Event).OfType<TransactionStopped>().Select(s => s.TransactionId).ToHashSet();
+        var pricing = state.Sessions.Values.Where(s => s.Stopped || stoppedHere.Contains(s.TransactionId)).ToList();
+        if (pricing.Count > 0)
+        {
+            await LoadSamplesAsync(context, state, pricing.Select(s => s.TransactionId).ToArray(), cancellationToken).ConfigureAwait(false);
+            var sessionIds = pricing.Select(s => s.SessionId).ToArray();
             await LoadPostingSetsAsync(context, state, sessionIds, cancellationToken).ConfigureAwait(false);
             await LoadCdrsAsync(context, state, sessionIds, cancellationToken).ConfigureAwait(false);
         }
-        var windows = state.Sessions.Values.Select(s => (s.ChargePointId, s.ConnectorId, Since: s.StartedAt, Until: s.StoppedAt))
-            .Concat(events.Select(e => e.Event).OfType<TransactionStarted>().Select(s => (s.ChargePointId, s.ConnectorId, Since: s.DeviceTime, Until: (Instant?)null)))
+        var windows = pricing.Select(s => (s.ChargePointId, s.ConnectorId, Since: s.StartedAt, Until: s.StoppedAt))
+            .Concat(events.Select(e => e.Event).OfType<TransactionStarted>().Where(s => stoppedHere.Contains(s.TransactionId))
+                .Select(s => (s.ChargePointId, s.ConnectorId, Since: s.DeviceTime, Until: (Instant?)null)))
             .ToList();
         if (windows.Count > 0)
         {

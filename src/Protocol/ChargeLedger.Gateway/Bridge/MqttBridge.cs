@@ -23,6 +23,7 @@ public sealed class MqttBridge : IHostedService, IAsyncDisposable
     private readonly MqttClient _client;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _pump;
+    private int _disposed;
 
     public MqttBridge(GatewaySettings settings, SessionRegistry registry, GatewayMetrics metrics, ILogger<MqttBridge> logger)
     {
@@ -63,8 +64,13 @@ public sealed class MqttBridge : IHostedService, IAsyncDisposable
         await _client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Idempotent: the container disposes the bridge once as a singleton and once as a hosted service.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

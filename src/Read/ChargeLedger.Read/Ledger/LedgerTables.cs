@@ -30,9 +30,14 @@ public static class LedgerTables
     /// <summary>The customer account that takes sessions whose idTag has no billing account, so no charge goes missing.</summary>
     public const string UnassignedAccount = "unassigned";
 
+    /// <summary>The reference a refund posting set carries: the complaint resolution that granted it.</summary>
+    public static string RefundReference(string complaintId, string resolutionId) => $"complaint-{complaintId}/{resolutionId}";
+
     private static readonly string Schema = ReadModelSchemas.Live(ProjectionName);
 
     public static string LivePostings { get; } = Schema + "." + Postings;
+
+    public static string LivePostingSets { get; } = Schema + "." + PostingSets;
 
     public static string LiveCdrs { get; } = Schema + "." + Cdrs;
 

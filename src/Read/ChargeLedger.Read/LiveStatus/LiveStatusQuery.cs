@@ -110,7 +110,16 @@ public sealed class LiveStatusQuery(NpgsqlDataSource dataSource, LiveStatusOptio
         private readonly Instant? lastDeviceTime = reader.InstantOrNull(2);
         private readonly string? lastMessageType = reader.TextOrNull(3);
         private readonly int? interval = reader.Int32OrNull(4);
-        private readonly string?[] identity = [.. Enumerable.Range(5, 10).Select(reader.TextOrNull)];
+        private readonly string? vendor = reader.TextOrNull(5);
+        private readonly string? model = reader.TextOrNull(6);
+        private readonly string? firmwareVersion = reader.TextOrNull(7);
+        private readonly string? chargePointSerialNumber = reader.TextOrNull(8);
+        private readonly string? chargeBoxSerialNumber = reader.TextOrNull(9);
+        private readonly string? meterType = reader.TextOrNull(10);
+        private readonly string? meterSerialNumber = reader.TextOrNull(11);
+        private readonly string? iccid = reader.TextOrNull(12);
+        private readonly string? imsi = reader.TextOrNull(13);
+        private readonly string? registrationStatus = reader.TextOrNull(14);
         private readonly Instant? lastBootAt = reader.InstantOrNull(15);
         private readonly Instant? connectedAt = reader.InstantOrNull(16);
         private readonly Instant? disconnectedAt = reader.InstantOrNull(17);
@@ -129,7 +138,7 @@ public sealed class LiveStatusQuery(NpgsqlDataSource dataSource, LiveStatusOptio
                 : $"last message {lastMessageType} at {lastSeen}";
             return new ChargePointStatus(
                 Id, online, reason, lastSeen, lastDeviceTime, lastMessageType, offlineAfter, interval,
-                identity[0], identity[1], identity[2], identity[3], identity[4], identity[5], identity[6], identity[7], identity[8], identity[9],
+                vendor, model, firmwareVersion, chargePointSerialNumber, chargeBoxSerialNumber, meterType, meterSerialNumber, iccid, imsi, registrationStatus,
                 lastBootAt, connectedAt, disconnectedAt, disconnectReason, connectors);
         }
     }

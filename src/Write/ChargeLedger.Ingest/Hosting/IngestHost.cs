@@ -29,6 +29,7 @@ public sealed class IngestHost : IAsyncDisposable
     private readonly FrameDecoder decoder;
     private readonly CancellationTokenSource stopping = new();
     private readonly List<Task> loops = [];
+    private readonly BatchStatistics statistics = new();
     private long processed;
     private long acknowledged;
 
@@ -56,6 +57,9 @@ public sealed class IngestHost : IAsyncDisposable
             Tls = settings.MqttTls ? Tls(settings.MqttTlsCaFile) : null,
             CleanStart = false,
             SessionExpiryIntervalSeconds = settings.SessionExpirySeconds,
+
+            // Mosquitto 2.0 was seen to overrun a Receive Maximum of 4096 with a backlog; the packet id space is the real limit.
+            ReceiveMaximum = ushort.MaxValue,
         });
         client.StatusChanged += change => log($"mqtt {change.Status}: {change.Reason}");
     }
@@ -86,7 +90,7 @@ public sealed class IngestHost : IAsyncDisposable
                 ],
                 cancellationToken).ConfigureAwait(false);
             host.loops.Add(Task.Run(() => host.IngestLoopAsync(host.stopping.Token), CancellationToken.None));
-            var dispatcher = new RemoteCommandDispatcher(host.store, dataSource: host.dataSource, host.client, host.topics, settings.RemoteCommandTimeout, SystemClock.Instance, log);
+            var dispatcher = new RemoteCommandDispatcher(host.store, host.dataSource, host.client, host.topics, settings.RemoteCommandTimeout, SystemClock.Instance, log);
             var sweeper = new StopMissingSweeper(host.store, host.dataSource, settings.TransactionPolicy, SystemClock.Instance, log);
             host.loops.Add(Task.Run(() => Leadership.RunWhileLeaderAsync(host.dataSource, "ingest-background", token => Task.WhenAll(
                 dispatcher.RunAsync(token),
@@ -137,8 +141,10 @@ public sealed class IngestHost : IAsyncDisposable
                 batch.Add(Delivery.Decode(decoder, message.Topic, message.Payload, now, message));
             }
 
+            var started = Stopwatch.GetTimestamp();
             await Pipeline.ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
             var total = Interlocked.Add(ref processed, batch.Count);
+            statistics.Record(batch.Count, Stopwatch.GetElapsedTime(started), log);
             if (settings.CrashAfterCommitOfMessage is { } crashAt && total >= crashAt)
             {
                 // Test switch: die like a killed process, after the commit and before any reply or acknowledgement.

@@ -18,6 +18,7 @@ namespace ChargeLedger.Ingest.Pipeline;
 public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator allocator, MessageDecider decider, int cacheSize, Action<string> log)
 {
     private const int LoadParallelism = 16;
+    private static readonly TimeSpan SlowAttempt = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly StateCache cache = new(cacheSize);
     private readonly StreamLoader loader = new(store);
@@ -57,7 +58,9 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
     private async Task AttemptAsync(List<(Group Group, List<Delivery> Items)> taken, CancellationToken cancellationToken)
     {
         var deliveries = taken.SelectMany(t => t.Items).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var snapshot = await SnapshotAsync(deliveries, cancellationToken).ConfigureAwait(false);
+        var loadTime = clock.Elapsed;
         var ids = await AllocateAsync(deliveries, snapshot, cancellationToken).ConfigureAwait(false);
         var plans = new List<(Group Group, GroupPlan? Plan)>(taken.Count);
         foreach (var (group, items) in taken)
@@ -66,9 +69,14 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
         }
 
         var appending = plans.Where(p => p.Plan?.Unit is not null).ToList();
+        var decideTime = clock.Elapsed;
         var outcomes = appending.Count == 0
             ? []
             : await store.AppendManyAsync(appending.Select(p => p.Plan!.Unit!).ToList(), cancellationToken).ConfigureAwait(false);
+        if (clock.Elapsed > SlowAttempt)
+        {
+            log($"slow attempt: {deliveries.Count} messages, {appending.Count} units: load {loadTime.TotalMilliseconds:0} ms, allocate+decide {(decideTime - loadTime).TotalMilliseconds:0} ms, append {(clock.Elapsed - decideTime).TotalMilliseconds:0} ms");
+        }
         foreach (var (group, plan) in plans.Where(p => p.Plan is { Unit: null }))
         {
             Complete(group, plan!);
