@@ -22,7 +22,7 @@ internal static class IngestBenchmark
 {
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 60_000;
+        var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
         var chargePoints = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
         await using var database = await TestDatabase.CreateMigratedAsync("bench_ingest", cancellationToken);
         var run = Guid.NewGuid().ToString("N")[..8];

@@ -60,6 +60,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
     public string AdminKey { get; private set; } = string.Empty;
 
+    /// <summary>How long start-up steps took, for the test log.</summary>
+    public List<string> Timings { get; } = [];
+
     /// <summary>An HTTP client for the API, authenticated with the admin key.</summary>
     public HttpClient Api { get; } = new();
 
@@ -140,6 +143,10 @@ public sealed class SystemUnderTest : IAsyncDisposable
         try
         {
             await body().ConfigureAwait(false);
+            foreach (var timing in Timings)
+            {
+                output.WriteLine(timing);
+            }
         }
         catch
         {
@@ -183,10 +190,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
     private async Task StartProcessesAsync(string gatewayAuth, IReadOnlyDictionary<string, string> passwords, CancellationToken cancellationToken)
     {
+        var clock = global::System.Diagnostics.Stopwatch.StartNew();
         var migrate = await RunToEndAsync("ChargeLedger.Admin", ["migrate"], StartTimeout).ConfigureAwait(false);
         Require(migrate, "migrate");
+        Timings.Add($"migrated in {clock.Elapsed.TotalSeconds:F1} s");
         var key = await RunToEndAsync("ChargeLedger.Api", ["keys", "create", "--role", "admin", "--name", "system-tests"], StartTimeout).ConfigureAwait(false);
         Require(key, "keys create");
+        Timings.Add($"key created at {clock.Elapsed.TotalSeconds:F1} s");
         AdminKey = key.Lines.Single(l => l.StartsWith("key:", StringComparison.Ordinal))["key:".Length..].Trim();
         foreach (var (chargePointId, password) in passwords)
         {
@@ -211,6 +221,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
                 && await IsOkAsync(probe, new Uri(ApiUrl, "health/live")).ConfigureAwait(false)
                 && await IsOkAsync(probe, new Uri(GatewayHttp, "health/ready")).ConfigureAwait(false);
         }, StartTimeout, "ingest, projector, API and gateway to be ready").ConfigureAwait(false);
+        Timings.Add($"all hosts ready at {clock.Elapsed.TotalSeconds:F1} s");
         cancellationToken.ThrowIfCancellationRequested();
     }
 

@@ -19,7 +19,7 @@ try
     await new SchemaMigrator(dataSource).MigrateAsync(stop.Token);
     return command switch
     {
-        "run" => await Commands.RunAsync(store, dataSource, registry.Select(args[1..]), stop.Token),
+        "run" => await Commands.RunAsync(store, dataSource, registry.Select(args.Skip(1)), stop.Token),
         "rebuild" when args.Length >= 2 => await Commands.RebuildAsync(store, dataSource, registry.Select([args[1]]), args.Contains("--dry-run"), stop.Token),
         "status" => await Commands.StatusAsync(dataSource, stop.Token),
         _ => Commands.Usage(registry),

@@ -54,7 +54,7 @@ public sealed partial class PostgresEventStore
 
     /// <summary>
     /// One round trip when the cached stream heads are current: BEGIN, the stream locks, the insert, the stream
-    /// heads, NOTIFY and COMMIT in one batch. If a head was stale (or an event id is already stored) the insert
+    /// heads, COMMIT and NOTIFY in one batch. If a head was stale (or an event id is already stored) the insert
     /// hits a unique constraint, that attempt rolls back, and the commit is redone with the heads and stored ids
     /// read under the lock: two round trips. The transaction is managed in SQL so COMMIT can ride in the batch.
     /// </summary>
@@ -141,9 +141,28 @@ public sealed partial class PostgresEventStore
             {
                 await hook(cancellationToken).ConfigureAwait(false);
             }
-            await using var commit = new NpgsqlCommand("COMMIT", connection);
-            await commit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection);
+            if (hook is null)
+            {
+                batch.BatchCommands.Add(Command("COMMIT"));
+            }
+            else
+            {
+                AddCommitAndNotify(batch);
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// NOTIFY goes after COMMIT, in its own tiny transaction: a transaction that notifies holds a database-wide
+    /// lock until its commit is flushed, which would serialize concurrent group commits. Readers lose nothing:
+    /// the signal is only a wake-up hint, sent once the events are visible.
+    /// </summary>
+    private static void AddCommitAndNotify(NpgsqlBatch batch)
+    {
+        batch.BatchCommands.Add(Command("COMMIT"));
+        batch.BatchCommands.Add(Command($"SELECT pg_notify('{NotificationChannel}', '')"));
     }
 
     /// <summary>Leaves nothing half-done on a pooled connection; a broken connection has rolled back by itself.</summary>
@@ -264,7 +283,7 @@ public sealed partial class PostgresEventStore
 
     /// <summary>
     /// Inserts the accepted rows from arrays (positions come from the identity default and are returned), writes
-    /// the stream heads and the wake-up NOTIFY, and commits when asked: one round trip.
+    /// the stream heads, and commits and sends the wake-up NOTIFY when asked: one round trip.
     /// </summary>
     private static async Task WriteAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
     {
@@ -302,10 +321,9 @@ public sealed partial class PostgresEventStore
             Param(heads),
             Param(heads.Select(h => state.Heads[h].Version).ToArray()),
             Param(heads.Select(h => state.Heads[h].Hash).ToArray())));
-        batch.BatchCommands.Add(Command($"SELECT pg_notify('{NotificationChannel}', '')"));
         if (commit)
         {
-            batch.BatchCommands.Add(Command("COMMIT"));
+            AddCommitAndNotify(batch);
         }
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (lockFirst is not null)

@@ -48,12 +48,13 @@ public static class ReadModelEndpoints
         string id, TransactionsQuery query, LedgerQuery ledger, CancellationToken cancellationToken)
     {
         var transactionId = ApiInput.PositiveInt(id, "id");
-        if (await query.GetAsync(transactionId, cancellationToken).ConfigureAwait(false) is not { } transaction)
-        {
-            return ApiProblems.NotFound("id", $"There is no transaction {transactionId}.");
-        }
-        var cost = await ledger.SessionCostAsync(transactionId, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(TransactionResponse.From(transaction, cost is null ? null : TransactionCost.From(cost)));
+        // Two read models, read side by side.
+        var costTask = ledger.SessionCostAsync(transactionId, cancellationToken);
+        var transaction = await query.GetAsync(transactionId, cancellationToken).ConfigureAwait(false);
+        var cost = await costTask.ConfigureAwait(false);
+        return transaction is null
+            ? ApiProblems.NotFound("id", $"There is no transaction {transactionId}.")
+            : TypedResults.Ok(TransactionResponse.From(transaction, cost is null ? null : TransactionCost.From(cost)));
     }
 
     public static async Task<Results<Ok<ComplaintView>, ProblemHttpResult>> GetComplaintAsync(string id, ComplaintsQuery query, CancellationToken cancellationToken) =>

@@ -11,35 +11,54 @@ public readonly record struct ProjectionLag(long Events, double Seconds, bool Kn
 }
 
 /// <summary>
-/// Projection status, read at most once per <see cref="MaxAge"/> and shared by every request, so the lag header
-/// costs nothing per request.
+/// Projection lag, read at most once per <see cref="MaxAge"/> and shared by every request. A stale value is served
+/// while one background read refreshes it, so no request waits on the status query (except the very first).
 /// </summary>
 public sealed class ProjectionLagMonitor(ProjectionLagReader reader, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
-    private readonly SemaphoreSlim refresh = new(1, 1);
-    private IReadOnlyList<ProjectionLagStatus> statuses = [];
-    private long readAt = long.MinValue;
+    private readonly Lock gate = new();
+    private Task<IReadOnlyList<ProjectionLagStatus>>? current;
+    private Task<IReadOnlyList<ProjectionLagStatus>>? refreshing;
+    private long readAt;
 
     public async Task<IReadOnlyList<ProjectionLagStatus>> CurrentAsync(CancellationToken cancellationToken)
     {
-        if (time.GetElapsedTime(readAt) < MaxAge && readAt != long.MinValue)
+        Task<IReadOnlyList<ProjectionLagStatus>> result;
+        lock (gate)
         {
-            return statuses;
+            if (current is null || current.IsFaulted)
+            {
+                current = refreshing = ReadAsync();
+            }
+            else if (refreshing is null && time.GetElapsedTime(readAt) >= MaxAge)
+            {
+                refreshing = ReadAsync();
+            }
+            result = current.IsCompletedSuccessfully || refreshing is null ? current : refreshing;
         }
-        await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await result.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<ProjectionLagStatus>> ReadAsync()
+    {
+        await Task.Yield();
         try
         {
-            if (readAt == long.MinValue || time.GetElapsedTime(readAt) >= MaxAge)
+            var statuses = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+            lock (gate)
             {
-                statuses = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                current = Task.FromResult(statuses);
                 readAt = time.GetTimestamp();
             }
             return statuses;
         }
         finally
         {
-            refresh.Release();
+            lock (gate)
+            {
+                refreshing = null;
+            }
         }
     }
 

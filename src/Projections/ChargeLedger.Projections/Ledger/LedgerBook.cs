@@ -111,12 +111,7 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
             : null;
         if (tariff is null || reason is not null)
         {
-            // A session already charged keeps its charge: only new facts about the same session could change it, never remove it.
-            if (session.Priced is null)
-            {
-                session.Status = SessionCostStatuses.Unpriced;
-                session.UnpricedReason = reason;
-            }
+            MarkUnpriced(session, reason!);
             return;
         }
 
@@ -134,11 +129,7 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
         catch (ArgumentException invalid)
         {
             // Facts the calculator refuses must not stop billing for everyone else: the session shows why it is unpriced.
-            if (session.Priced is null)
-            {
-                session.Status = SessionCostStatuses.Unpriced;
-                session.UnpricedReason = $"pricing refused the session's facts: {invalid.Message}";
-            }
+            MarkUnpriced(session, $"pricing refused the session's facts: {invalid.Message}");
             return;
         }
 
@@ -162,6 +153,16 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
         var cdr = CdrBuilder.Build(issuer.Context(NextCdrId(session), session, session.BillingAccount), priced, tariff, trigger.RecordedAt);
         Issue(session, cdr, trigger);
         session.CurrentCdr = cdr;
+    }
+
+    // A session already charged keeps its charge: new facts can correct a charge, never remove it.
+    private static void MarkUnpriced(LedgerSession session, string reason)
+    {
+        if (session.Priced is null)
+        {
+            session.Status = SessionCostStatuses.Unpriced;
+            session.UnpricedReason = reason;
+        }
     }
 
     private void Refund(RecordedEvent recorded, ComplaintResolved e, decimal amount)
