@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ChargeLedger.Ingest.Hosting;
 using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Protocol.Ocpp;
 using ChargeLedger.Protocol.Mqtt;
 using ChargeLedger.TestSupport;
 using NodaTime;
@@ -28,12 +29,12 @@ internal static class IngestBenchmark
         var run = Guid.NewGuid().ToString("N")[..8];
         Console.WriteLine($"{messages:N0} messages from {chargePoints:N0} charge points, QoS 1, Mosquitto {TestServices.MqttHost}:{TestServices.MqttPort}");
 
-        var baselineTopics = new TopicLayout($"bench{run}b/ocpp/", $"bench{run}b/sys/");
+        var baselineTopics = new OcppTopics { MountPoint = $"bench{run}b/ocpp/" };
         var baselineTraffic = Traffic.Timed(baselineTopics, chargePoints, messages, _ => 1);
         var baseline = await MeasureBaselineAsync(baselineTopics, baselineTraffic, run, cancellationToken);
         Report("broker only (subscriber acks on receipt)", baseline);
 
-        var topics = new TopicLayout($"bench{run}i/ocpp/", $"bench{run}i/sys/");
+        var topics = new OcppTopics { MountPoint = $"bench{run}i/ocpp/" };
         var settings = new IngestSettings
         {
             PostgresConnectionString = database.ConnectionString,
@@ -43,7 +44,7 @@ internal static class IngestBenchmark
             SharedGroup = $"bench{run}",
             SessionExpirySeconds = 60,
             MountPoint = topics.MountPoint,
-            NoticePrefix = topics.NoticePrefix,
+            NoticePrefix = $"bench{run}i/sys/",
         };
         var ingest = await MeasureIngestAsync(settings, topics, chargePoints, messages, run, cancellationToken);
         Report("ingest (decide + commit + reply PUBACKed + ack)", ingest);
@@ -51,11 +52,11 @@ internal static class IngestBenchmark
         return 0;
     }
 
-    private static async Task<Result> MeasureBaselineAsync(TopicLayout topics, Traffic traffic, string run, CancellationToken cancellationToken)
+    private static async Task<Result> MeasureBaselineAsync(OcppTopics topics, Traffic traffic, string run, CancellationToken cancellationToken)
     {
         await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, ClientId = $"bench-base-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0, ReceiveMaximum = ushort.MaxValue });
         await subscriber.StartAsync(cancellationToken);
-        await subscriber.SubscribeAsync([MqttSubscription.Shared($"base{run}", topics.RequestFilter)], cancellationToken);
+        await subscriber.SubscribeAsync([MqttSubscription.Shared($"base{run}", topics.Filter(OcppTopicKind.Upstream))], cancellationToken);
         var latencies = new ConcurrentBag<long>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var count = 0;
@@ -81,14 +82,14 @@ internal static class IngestBenchmark
         return new Result(traffic.Count, elapsed, latencies.ToArray());
     }
 
-    private static async Task<Result> MeasureIngestAsync(IngestSettings settings, TopicLayout topics, int chargePoints, int messages, string run, CancellationToken cancellationToken)
+    private static async Task<Result> MeasureIngestAsync(IngestSettings settings, OcppTopics topics, int chargePoints, int messages, string run, CancellationToken cancellationToken)
     {
         await using var host = await IngestHost.StartAsync(settings, line => Console.Error.WriteLine("  ingest: " + line), cancellationToken);
 
         // Setup (not timed): every charge point boots and starts a transaction; the replies give the transaction ids.
         await using var gateway = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, ClientId = $"bench-gw-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0 });
         await gateway.StartAsync(cancellationToken);
-        await gateway.SubscribeAsync(topics.MountPoint + "cs/+", MqttQos.AtLeastOnce, cancellationToken);
+        await gateway.SubscribeAsync(topics.Filter(OcppTopicKind.Downstream), MqttQos.AtLeastOnce, cancellationToken);
         var transactionIds = new ConcurrentDictionary<int, int>();
         var collecting = Task.Run(
             async () =>
@@ -194,20 +195,20 @@ internal static class IngestBenchmark
 
         public int Count => Topics.Length;
 
-        public static Traffic Setup(TopicLayout topics, int chargePoints)
+        public static Traffic Setup(OcppTopics topics, int chargePoints)
         {
             var now = SystemClock.Instance.GetCurrentInstant();
             var list = new List<(string, byte[])>();
             for (var cp = 0; cp < chargePoints; cp++)
             {
                 list.Add(Call(topics, cp, $"boot-{cp}", "BootNotification", """{"chargePointVendor":"Acme","chargePointModel":"Fast22"}"""));
-                list.Add(Call(topics, cp, $"start-{cp}", "StartTransaction", $$"""{"connectorId":1,"idTag":"TAG{{cp}}","meterStart":{{cp * 1000}},"timestamp":"{{FrameWriter.Format(now)}}"}"""));
+                list.Add(Call(topics, cp, $"start-{cp}", "StartTransaction", $$"""{"connectorId":1,"idTag":"TAG{{cp}}","meterStart":{{cp * 1000}},"timestamp":"{{OcppDateTime.Format(now)}}"}"""));
             }
 
             return new Traffic(list);
         }
 
-        public static Traffic Timed(TopicLayout topics, int chargePoints, int count, Func<int, int> transactionOf)
+        public static Traffic Timed(OcppTopics topics, int chargePoints, int count, Func<int, int> transactionOf)
         {
             var random = new Random(42);
             var start = SystemClock.Instance.GetCurrentInstant();
@@ -217,7 +218,7 @@ internal static class IngestBenchmark
             for (var i = 0; i < count - stops; i++)
             {
                 var cp = random.Next(chargePoints);
-                var time = FrameWriter.Format(start + Duration.FromMilliseconds(i));
+                var time = OcppDateTime.Format(start + Duration.FromMilliseconds(i));
                 var roll = random.Next(100);
                 list.Add(roll switch
                 {
@@ -230,7 +231,7 @@ internal static class IngestBenchmark
 
             for (var cp = 0; cp < stops; cp++)
             {
-                var time = FrameWriter.Format(start + Duration.FromMilliseconds(count + cp));
+                var time = OcppDateTime.Format(start + Duration.FromMilliseconds(count + cp));
                 list.Add(Call(topics, cp, $"m{list.Count}", "StopTransaction", $$"""{"transactionId":{{transactionOf(cp)}},"meterStop":{{cp * 1000 + register[cp] + 1}},"timestamp":"{{time}}","reason":"EVDisconnected"}"""));
             }
 
@@ -256,7 +257,7 @@ internal static class IngestBenchmark
         private static string MeterValues(int transactionId, string time, long wh) =>
             $$"""{"connectorId":1,"transactionId":{{transactionId}},"meterValue":[{"timestamp":"{{time}}","sampledValue":[{"value":"{{wh}}","context":"Sample.Periodic","measurand":"Energy.Active.Import.Register","location":"Outlet","unit":"Wh"},{"value":"7360.5","measurand":"Power.Active.Import","unit":"W"}]}]}""";
 
-        private static (string, byte[]) Call(TopicLayout topics, int cp, string uniqueId, string action, string payload) =>
+        private static (string, byte[]) Call(OcppTopics topics, int cp, string uniqueId, string action, string payload) =>
             (topics.Upstream($"BENCH{cp:D5}"), Encoding.UTF8.GetBytes($$"""{"MessageTypeId":2,"UniqueId":"{{uniqueId}}","Action":"{{action}}","Payload":{{payload}}}"""));
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Protocol.Ocpp;
 using ChargeLedger.Protocol.Mqtt;
 using ChargeLedger.TestSupport;
 
@@ -11,12 +11,12 @@ namespace ChargeLedger.Ingest.Tests;
 public sealed class GatewaySimulator : IAsyncDisposable
 {
     private readonly MqttClient client;
-    private readonly TopicLayout topics;
+    private readonly OcppTopics topics;
     private readonly ConcurrentQueue<(string Topic, JsonElement Frame)> received = new();
     private readonly CancellationTokenSource stop = new();
     private Task? reading;
 
-    private GatewaySimulator(TopicLayout topics)
+    private GatewaySimulator(OcppTopics topics)
     {
         this.topics = topics;
         client = new MqttClient(new MqttClientOptions
@@ -29,11 +29,11 @@ public sealed class GatewaySimulator : IAsyncDisposable
         });
     }
 
-    public static async Task<GatewaySimulator> StartAsync(TopicLayout topics)
+    public static async Task<GatewaySimulator> StartAsync(OcppTopics topics)
     {
         var simulator = new GatewaySimulator(topics);
         await simulator.client.StartAsync(CancellationToken.None);
-        await simulator.client.SubscribeAsync(topics.MountPoint + "cs/+", MqttQos.AtLeastOnce, CancellationToken.None);
+        await simulator.client.SubscribeAsync(topics.Filter(OcppTopicKind.Downstream), MqttQos.AtLeastOnce, CancellationToken.None);
         simulator.reading = Task.Run(simulator.ReadAsync);
         return simulator;
     }

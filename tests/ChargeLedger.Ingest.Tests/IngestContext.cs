@@ -1,7 +1,7 @@
 using ChargeLedger.Domain.Serialization;
 using ChargeLedger.EventStore;
 using ChargeLedger.Ingest.Hosting;
-using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Protocol.Ocpp;
 using ChargeLedger.TestSupport;
 using Npgsql;
 using Xunit.Abstractions;
@@ -35,7 +35,11 @@ public sealed class IngestContext : IAsyncDisposable
 
     public IngestHost? Host { get; private set; }
 
-    public TopicLayout Topics => new(Settings.MountPoint, Settings.NoticePrefix);
+    public OcppTopics Topics => new() { MountPoint = Settings.MountPoint };
+
+    /// <summary>Where the gateway publishes a connect/disconnect notice, under this context's notice prefix.</summary>
+    public string NoticeTopic(string cid, bool connected) =>
+        $"{Settings.NoticePrefix}brokers/local/gateway/ocpp/clients/{cid}/{(connected ? "connected" : "disconnected")}";
 
     public static async Task<IngestContext> CreateAsync(string name, ITestOutputHelper? output = null, Func<IngestSettings, IngestSettings>? configure = null, bool startHost = true)
     {
@@ -53,7 +57,7 @@ public sealed class IngestContext : IAsyncDisposable
             NoticePrefix = $"t{id}/sys/",
         };
         settings = configure?.Invoke(settings) ?? settings;
-        var gateway = await GatewaySimulator.StartAsync(new TopicLayout(settings.MountPoint, settings.NoticePrefix));
+        var gateway = await GatewaySimulator.StartAsync(new OcppTopics { MountPoint = settings.MountPoint });
         var context = new IngestContext(database, settings, NpgsqlDataSource.Create(database.ConnectionString), gateway);
         if (startHost)
         {

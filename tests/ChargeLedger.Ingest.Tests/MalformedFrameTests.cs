@@ -40,11 +40,11 @@ public sealed class MalformedFrameTests(ITestOutputHelper output) : IAsyncLifeti
 
         Assert.Equal(8, rejected.Count);
         Assert.All(rejected, r => Assert.Equal(topic, r.Topic));
-        Assert.StartsWith("payload is not JSON", rejected[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("payload is not valid JSON", rejected[0].Reason, StringComparison.Ordinal);
         Assert.Equal("this is not json", rejected[0].Payload);
         Assert.Equal(RawPayload.Utf8, rejected[0].PayloadEncoding);
         Assert.Equal("""[2,"arr-1","Heartbeat",{}]""", rejected[1].Payload);
-        Assert.Contains("not an object", rejected[1].Reason, StringComparison.Ordinal);
+        Assert.Contains("must be a JSON object", rejected[1].Reason, StringComparison.Ordinal);
         Assert.Equal(("shape-1", "FormationViolation"), (rejected[2].UniqueId, rejected[2].ErrorCode));
         Assert.Equal(("schema-1", "OccurenceConstraintViolation"), (rejected[3].UniqueId, rejected[3].ErrorCode));
         Assert.Contains("chargePointModel", rejected[3].Reason, StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class RemoteCommandTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal("Soft", call.GetProperty("Payload").GetProperty("type").GetString());
         await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 2);
 
-        await context.Gateway.PublishAsync(context.Topics.UpstreamReply(cid), """{"MessageTypeId":3,"UniqueId":"cs-1","Payload":{"status":"Accepted"}}""");
+        await context.Gateway.PublishAsync(context.Topics.Reply(cid), """{"MessageTypeId":3,"UniqueId":"cs-1","Payload":{"status":"Accepted"}}""");
 
         var types = await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 3);
         Assert.Equal(["RemoteCommandRequested", "RemoteCommandSent", "RemoteCommandReplied"], types);
@@ -52,8 +52,8 @@ public sealed class RemoteCommandTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task GivenGatewayNotices_WhenIngested_ThenConnectionAndDisconnectionAreRecordedWithTheBrokerTime()
     {
         var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];
-        await context.Gateway.PublishAsync(context.Topics.Notice(cid, connected: true), $$"""{"clientid":"{{cid}}","ipaddress":"10.0.0.7","connected_at":1763719200000,"ts":1763719200001}""");
-        await context.Gateway.PublishAsync(context.Topics.Notice(cid, connected: false), $$"""{"clientid":"{{cid}}","reason":"keepalive_timeout","disconnected_at":1763722800000}""");
+        await context.Gateway.PublishAsync(context.NoticeTopic(cid, connected: true), $$"""{"clientid":"{{cid}}","ipaddress":"10.0.0.7","connected_at":1763719200000,"ts":1763719200001}""");
+        await context.Gateway.PublishAsync(context.NoticeTopic(cid, connected: false), $$"""{"clientid":"{{cid}}","reason":"keepalive_timeout","disconnected_at":1763722800000}""");
 
         await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 2);
         var events = (await context.EventsAsync(StreamIds.ChargePoint(cid))).Select(e => e.Event).ToList();

@@ -50,6 +50,8 @@ public sealed class SimulatedFleetTests(ITestOutputHelper output)
                     Assert.Equal(
                         chargePoint.Sum(s => s.GetProperty("energyWh").GetInt64()),
                         listed.Sum(t => t.GetProperty("energyWh").GetInt64()));
+                    var chain = await system.Api.GetOrNullAsync($"audit/streams/chargepoint-{Uri.EscapeDataString(chargePoint.Key)}/verify");
+                    Assert.True(chain!.Value.GetProperty("chainValid").GetBoolean(), $"hash chain of {chargePoint.Key}: {chain}");
                 }
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{sessions.Count} sessions, {truth.RootElement.GetProperty("messagesSent").GetInt32()} messages, all matching the truth"));

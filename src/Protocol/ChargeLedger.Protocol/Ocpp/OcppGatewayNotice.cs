@@ -28,25 +28,62 @@ public sealed record OcppGatewayNotice(
 {
     public const string SubscriptionFilter = "$SYS/brokers/+/gateway/ocpp/clients/+/+";
 
+    public const string DefaultPrefix = "$SYS/";
+
     public string? RawText { get; init; }
 
-    public string Topic => $"$SYS/brokers/{Node}/gateway/ocpp/clients/{ChargePointId}/{(Event == OcppGatewayEvent.Connected ? "connected" : "disconnected")}";
+    /// <summary>Subscription filter for both notice kinds under <paramref name="prefix"/>.</summary>
+    public static string SubscriptionFilterUnder(string prefix) => prefix + "brokers/+/gateway/ocpp/clients/+/+";
 
-    /// <summary>Reads a notice; null when the topic is not a gateway notice or the payload is not a JSON object.</summary>
-    public static OcppGatewayNotice? TryParse(string topic, ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Recognises a notice topic (<c>{prefix}brokers/{node}/gateway/ocpp/clients/{cid}/connected|disconnected</c>)
+    /// without reading a payload.
+    /// </summary>
+    public static bool TryMatch(string topic, string prefix, out OcppGatewayEvent kind, out string node, out string chargePointId)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        var parts = topic.Split('/');
-        if (parts.Length != 8 || parts[0] != "$SYS" || parts[1] != "brokers" || parts[3] != "gateway" || parts[4] != "ocpp" || parts[5] != "clients")
+        ArgumentNullException.ThrowIfNull(prefix);
+        kind = default;
+        node = chargePointId = string.Empty;
+        if (!topic.StartsWith(prefix, StringComparison.Ordinal))
         {
-            return null;
+            return false;
         }
-        OcppGatewayEvent kind;
-        switch (parts[7])
+        var parts = topic[prefix.Length..].Split('/');
+        if (parts.Length != 7 || parts[0] != "brokers" || parts[2] != "gateway" || parts[3] != "ocpp" || parts[4] != "clients" || parts[5].Length == 0)
+        {
+            return false;
+        }
+        switch (parts[6])
         {
             case "connected": kind = OcppGatewayEvent.Connected; break;
             case "disconnected": kind = OcppGatewayEvent.Disconnected; break;
-            default: return null;
+            default: return false;
+        }
+        node = parts[1];
+        chargePointId = parts[5];
+        return true;
+    }
+
+    public string Topic => TopicUnder(DefaultPrefix);
+
+    /// <summary>The notice's topic under <paramref name="prefix"/> (<c>$SYS/</c> for EMQX itself).</summary>
+    public string TopicUnder(string prefix) => $"{prefix}brokers/{Node}/gateway/ocpp/clients/{ChargePointId}/{(Event == OcppGatewayEvent.Connected ? "connected" : "disconnected")}";
+
+    /// <summary>Reads a notice; null when the topic is not a gateway notice or the payload is not a JSON object.</summary>
+    public static OcppGatewayNotice? TryParse(string topic, ReadOnlySpan<byte> payload) => TryParse(topic, payload, DefaultPrefix);
+
+    /// <summary>
+    /// As <see cref="TryParse(string, ReadOnlySpan{byte})"/> for notices republished under another
+    /// <paramref name="prefix"/> (e.g. <c>chargeledger/sys/</c> instead of <c>$SYS/</c>).
+    /// </summary>
+    public static OcppGatewayNotice? TryParse(string topic, ReadOnlySpan<byte> payload, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (!TryMatch(topic, prefix, out var kind, out var node, out var topicClientId))
+        {
+            return null;
         }
         try
         {
@@ -58,8 +95,8 @@ public sealed record OcppGatewayNotice(
             }
             return new OcppGatewayNotice(
                 kind,
-                parts[2],
-                String(root, "clientid") ?? parts[6],
+                node,
+                String(root, "clientid") ?? topicClientId,
                 String(root, "username"),
                 String(root, "ipaddress"),
                 Millis(root, "connected_at"),

@@ -44,13 +44,15 @@ public static class OcppMqttCodec
             {
                 return Fail(OcppErrorCode.FormationViolation, "the payload must be a JSON object with MessageTypeId and UniqueId");
             }
+            // The UniqueId is read first so that a frame with a bad MessageTypeId can still be answered.
+            var hasId = OcppFrameFields.TryUniqueId(Get(root, "UniqueId"), "UniqueId", out var id, out var idError);
             if (!OcppFrameFields.TryMessageType(Get(root, "MessageTypeId"), out var type, out var error))
             {
-                return Fail(OcppErrorCode.FormationViolation, error);
+                return new OcppFrameParseResult(null, new OcppError(OcppErrorCode.FormationViolation, error, hasId ? id : null));
             }
-            if (!OcppFrameFields.TryUniqueId(Get(root, "UniqueId"), "UniqueId", out var id, out error))
+            if (!hasId)
             {
-                return Fail(OcppErrorCode.FormationViolation, error);
+                return Fail(OcppErrorCode.FormationViolation, idError);
             }
             OcppFrame? frame = type switch
             {
@@ -66,7 +68,7 @@ public static class OcppMqttCodec
                 _ =>
                     OcppFrameFields.TryString(Get(root, "ErrorCode"), "ErrorCode", out var code, out error) &&
                     OcppFrameFields.TryString(Get(root, "ErrorDescription"), "ErrorDescription", out var description, out error)
-                        ? new OcppCallError(id, code, description, OcppCallError.EmptyObject) { RawText = text }
+                        ? new OcppCallError(id, code, description, ErrorDetails(root)) { RawText = text }
                         : null,
             };
             return frame is not null
@@ -104,6 +106,9 @@ public static class OcppMqttCodec
         }
         return buffer.WrittenSpan.ToArray();
     }
+
+    private static JsonElement ErrorDetails(JsonElement root) =>
+        root.TryGetProperty("ErrorDetails", out var details) && details.ValueKind == JsonValueKind.Object ? details.Clone() : OcppCallError.EmptyObject;
 
     private static JsonElement Get(JsonElement root, string name) => root.TryGetProperty(name, out var value) ? value : default;
 

@@ -7,6 +7,7 @@ using ChargeLedger.Ingest.Pipeline;
 using ChargeLedger.Ingest.RemoteCommands;
 using ChargeLedger.Ingest.Sweeping;
 using ChargeLedger.Protocol.Mqtt;
+using ChargeLedger.Protocol.Ocpp;
 using NodaTime;
 using Npgsql;
 
@@ -25,7 +26,7 @@ public sealed class IngestHost : IAsyncDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgresEventStore store;
     private readonly MqttClient client;
-    private readonly TopicLayout topics;
+    private readonly OcppTopics topics;
     private readonly FrameDecoder decoder;
     private readonly CancellationTokenSource stopping = new();
     private readonly List<Task> loops = [];
@@ -39,8 +40,8 @@ public sealed class IngestHost : IAsyncDisposable
         this.log = log;
         dataSource = NpgsqlDataSource.Create(settings.PostgresConnectionString);
         store = new PostgresEventStore(dataSource);
-        topics = new TopicLayout(settings.MountPoint, settings.NoticePrefix);
-        decoder = new FrameDecoder(topics);
+        topics = new OcppTopics { MountPoint = settings.MountPoint };
+        decoder = new FrameDecoder(topics, settings.NoticePrefix);
         Pipeline = new IngestPipeline(
             store,
             new TransactionIdAllocator(dataSource),
@@ -66,7 +67,7 @@ public sealed class IngestHost : IAsyncDisposable
 
     public IngestPipeline Pipeline { get; }
 
-    public TopicLayout Topics => topics;
+    public OcppTopics Topics => topics;
 
     public long MessagesProcessed => Interlocked.Read(ref processed);
 
@@ -83,10 +84,9 @@ public sealed class IngestHost : IAsyncDisposable
             await host.client.StartAsync(cancellationToken).ConfigureAwait(false);
             await host.client.SubscribeAsync(
                 [
-                    MqttSubscription.Shared(settings.SharedGroup, host.topics.RequestFilter),
-                    MqttSubscription.Shared(settings.SharedGroup, host.topics.ReplyFilter),
-                    MqttSubscription.Shared(settings.SharedGroup, host.topics.ConnectedFilter),
-                    MqttSubscription.Shared(settings.SharedGroup, host.topics.DisconnectedFilter),
+                    MqttSubscription.Shared(settings.SharedGroup, host.topics.Filter(OcppTopicKind.Upstream)),
+                    MqttSubscription.Shared(settings.SharedGroup, host.topics.Filter(OcppTopicKind.Reply)),
+                    MqttSubscription.Shared(settings.SharedGroup, OcppGatewayNotice.SubscriptionFilterUnder(settings.NoticePrefix)),
                 ],
                 cancellationToken).ConfigureAwait(false);
             host.loops.Add(Task.Run(() => host.IngestLoopAsync(host.stopping.Token), CancellationToken.None));
@@ -95,7 +95,7 @@ public sealed class IngestHost : IAsyncDisposable
             host.loops.Add(Task.Run(() => Leadership.RunWhileLeaderAsync(host.dataSource, "ingest-background", token => Task.WhenAll(
                 dispatcher.RunAsync(token),
                 sweeper.RunAsync(settings.SweepInterval, token)), log, host.stopping.Token), CancellationToken.None));
-            log($"ingest {settings.ClientId} subscribed to {host.topics.RequestFilter}, {host.topics.ReplyFilter} and notices under {settings.NoticePrefix} (group {settings.SharedGroup})");
+            log($"ingest {settings.ClientId} subscribed to {host.topics.Filter(OcppTopicKind.Upstream)}, {host.topics.Filter(OcppTopicKind.Reply)} and notices under {settings.NoticePrefix} (group {settings.SharedGroup})");
             return host;
         }
         catch

@@ -1,3 +1,4 @@
+using ChargeLedger.Protocol.Ocpp;
 using NodaTime;
 
 namespace ChargeLedger.Ingest.Ocpp;
@@ -15,5 +16,5 @@ public abstract record InboundMessage(string? ChargePointId)
     public sealed record Notice(string ChargePointId, object Command, Instant? BrokerTime) : InboundMessage(ChargePointId);
 
     /// <summary>Undecodable or invalid: recorded as evidence; answered with a CALLERROR when <see cref="UniqueId"/> is known and it was a CALL.</summary>
-    public sealed record Invalid(string? ChargePointId, string? UniqueId, string Reason, string? ErrorCode, bool Answer) : InboundMessage(ChargePointId);
+    public sealed record Invalid(string? ChargePointId, string? UniqueId, string Reason, OcppErrorCode? ErrorCode, bool Answer) : InboundMessage(ChargePointId);
 }

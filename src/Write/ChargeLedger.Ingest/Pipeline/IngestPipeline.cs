@@ -4,6 +4,7 @@ using ChargeLedger.Domain.Serialization;
 using ChargeLedger.Domain.Shared;
 using ChargeLedger.EventStore;
 using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Protocol.Ocpp;
 using Npgsql;
 
 namespace ChargeLedger.Ingest.Pipeline;
@@ -125,7 +126,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             case AppendOutcome.Rejected rejected:
                 var delivery = plan.Items[0];
                 log($"store refused the events of {delivery.Topic}: {rejected.Error.Message}");
-                delivery.Message = Invalid(delivery, "the event store refused the decided events: " + rejected.Error.Message, OcppErrorCodes.InternalError);
+                delivery.Message = Invalid(delivery, "the event store refused the decided events: " + rejected.Error.Message, OcppErrorCode.InternalError);
                 break;
         }
     }
@@ -160,7 +161,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             catch (Exception e) when (e is not OperationCanceledException && delivery.Message is not InboundMessage.Invalid)
             {
                 log($"deciding {delivery.Topic} failed: {e}");
-                delivery.Message = Invalid(delivery, "the message could not be decided: " + e.Message, OcppErrorCodes.InternalError);
+                delivery.Message = Invalid(delivery, "the message could not be decided: " + e.Message, OcppErrorCode.InternalError);
                 group.OneAtATime = true;
                 return null;
             }
@@ -235,7 +236,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             : new Queue<int>(await allocator.NextTransactionIdsAsync(needed, cancellationToken).ConfigureAwait(false));
     }
 
-    private static InboundMessage.Invalid Invalid(Delivery delivery, string reason, string errorCode)
+    private static InboundMessage.Invalid Invalid(Delivery delivery, string reason, OcppErrorCode errorCode)
     {
         var uniqueId = UniqueIdOf(delivery.Message);
         return new InboundMessage.Invalid(delivery.Message.ChargePointId, uniqueId, reason, errorCode, delivery.Message is InboundMessage.Call);

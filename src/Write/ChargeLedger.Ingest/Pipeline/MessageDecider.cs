@@ -4,6 +4,7 @@ using ChargeLedger.Domain.Orphans;
 using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Transactions;
 using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Protocol.Ocpp;
 
 namespace ChargeLedger.Ingest.Pipeline;
 
@@ -78,10 +79,10 @@ public sealed class MessageDecider(ChargePointPolicy chargePointPolicy, Transact
             case InboundMessage.Invalid invalid:
             {
                 var events = Apply(ChargePointDecider.Decide(
-                    new RejectMessage(invalid.ChargePointId, delivery.Topic, delivery.Payload, invalid.Reason, invalid.ErrorCode, invalid.UniqueId, delivery.ReceivedAt),
+                    new RejectMessage(invalid.ChargePointId, delivery.Topic, delivery.Payload, invalid.Reason, invalid.ErrorCode?.ToWire(), invalid.UniqueId, delivery.ReceivedAt),
                     ChargePoint()));
                 var reply = invalid is { Answer: true, UniqueId: { } uniqueId }
-                    ? FrameWriter.CallError(uniqueId, invalid.ErrorCode ?? OcppErrorCodes.GenericError, invalid.Reason)
+                    ? ReplyWriter.CallError(uniqueId, invalid.ErrorCode ?? OcppErrorCode.GenericError, invalid.Reason)
                     : null;
                 return (events, reply);
             }
@@ -172,7 +173,7 @@ public sealed class MessageDecider(ChargePointPolicy chargePointPolicy, Transact
                 throw new InvalidOperationException($"unexpected command {call.Command.GetType().Name}");
         }
 
-        return (events, FrameWriter.CallResult(call.UniqueId, reply));
+        return (events, ReplyWriter.CallResult(call.UniqueId, reply));
     }
 
     // Non-positive ids (-1: "never got an id") name no stream; the transaction is unknown.

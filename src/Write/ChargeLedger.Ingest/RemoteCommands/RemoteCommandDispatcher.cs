@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ChargeLedger.Domain.ChargePoints;
 using ChargeLedger.Domain.Serialization;
 using ChargeLedger.Domain.Shared;
@@ -5,6 +6,7 @@ using ChargeLedger.EventStore;
 using ChargeLedger.Ingest.Ocpp;
 using ChargeLedger.Ingest.Pipeline;
 using ChargeLedger.Protocol.Mqtt;
+using ChargeLedger.Protocol.Ocpp;
 using NodaTime;
 using Npgsql;
 
@@ -21,7 +23,7 @@ public sealed class RemoteCommandDispatcher(
     IEventStore store,
     NpgsqlDataSource dataSource,
     MqttClient client,
-    TopicLayout topics,
+    OcppTopics topics,
     Duration timeout,
     IClock clock,
     Action<string> log)
@@ -110,7 +112,7 @@ public sealed class RemoteCommandDispatcher(
                 {
                     await client.PublishAsync(
                         topics.Downstream(requested.ChargePointId),
-                        FrameWriter.Call(requested.UniqueId, requested.Action.ToString(), requested.PayloadJson),
+                        CallFrame(requested),
                         MqttQos.AtLeastOnce,
                         cancellationToken: token).ConfigureAwait(false);
                     published = true;
@@ -135,6 +137,12 @@ public sealed class RemoteCommandDispatcher(
                 log($"remote command {commandId} to {w.ChargePointId} timed out");
             }
         }
+    }
+
+    private static byte[] CallFrame(RemoteCommandRequested requested)
+    {
+        using var payload = JsonDocument.Parse(requested.PayloadJson);
+        return OcppMqttCodec.Serialize(new OcppCall(requested.UniqueId, requested.Action.ToString(), payload.RootElement));
     }
 
     private static T? Read<T>(RecordedEvent recorded) where T : class => EventSerializer.Deserialize(recorded.Type, recorded.Data.Span) as T;
