@@ -150,6 +150,29 @@ public sealed class BillingTests(ApiFixture api) : IClassFixture<ApiFixture>, IA
         Assert.Equal("checked the meter values", complaint.GetProperty("notes").EnumerateArray().Single().GetProperty("text").GetString());
     }
 
+    [Fact]
+    public async Task GivenAComplaintAboutAPricedSession_WhenARefundAboveWhatWasBilledIsAsked_ThenItIsRefusedNamingRefundAmountAndTheBilledTotalIsGranted()
+    {
+        using var support = api.Client("support");
+        using var opened = await support.PostAsJsonAsync("/complaints", new
+        {
+            subjectKind = "Transaction",
+            subjectId = transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            windowStart = InstantPattern.ExtendedIso.Format(start),
+            windowEnd = InstantPattern.ExtendedIso.Format(start + Duration.FromHours(1)),
+            description = "never charged at all",
+        });
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var location = opened.Headers.Location!.OriginalString;
+
+        using var above = await support.PostAsJsonAsync(location + "/resolution", new { outcome = "Upheld", summary = "refund", refund = new { amount = "4.77", currency = "EUR" } });
+        using var billed = await support.PostAsJsonAsync(location + "/resolution", new { outcome = "Upheld", summary = "refund", refund = new { amount = "4.76", currency = "EUR" } });
+
+        var problem = await above.AssertProblemAsync(422, "refundAmount");
+        Assert.Contains("4.76", problem.GetProperty("detail").GetString(), StringComparison.Ordinal); // the billed total, 10 kWh × 0.40 + 19 % VAT
+        Assert.Equal(HttpStatusCode.Created, billed.StatusCode);
+    }
+
     [Theory]
     [InlineData("/ledger/accounts/customer:x/balance?asOf=last-week", 400, "asOf")]
     [InlineData("/ledger/accounts/customer:nobody/balance", 404, "account")]

@@ -34,6 +34,24 @@ public sealed class LagTests
     }
 
     [Fact]
+    public async Task GivenAProjectionFurtherBehindThanTheExactCountLimit_WhenStatusIsRead_ThenEventsBehindIsThePositionDistanceToTheHead()
+    {
+        await using var db = await ProjectionDatabase.CreateAsync("proj_lagfar");
+        await db.AppendAsync(count: 3, streams: 1);
+        db.Start(new StreamHeadsProjection());
+        var caughtUp = await db.WaitCaughtUpAsync(StreamHeadsTables.ProjectionName);
+        await db.StopAllAsync();
+        var pending = (int)ProjectionStatusReader.ExactCountLimit + 123;
+
+        await db.AppendAsync(count: pending, streams: 10);
+        var status = await db.Status.ReadAsync(StreamHeadsTables.ProjectionName, CancellationToken.None);
+
+        Assert.Equal(caughtUp.Checkpoint, status!.Checkpoint);
+        Assert.Equal(pending, status.EventsBehind);
+        Assert.True(status.SecondsBehind >= 0, $"seconds behind {status.SecondsBehind}");
+    }
+
+    [Fact]
     public async Task GivenARebuildInProgress_WhenStatusIsRead_ThenItSaysRebuildingWhileTheLiveCopyKeepsServing()
     {
         await using var db = await ProjectionDatabase.CreateAsync("proj_rbstate");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ChargeLedger.Api.Commands;
 using ChargeLedger.Api.Contracts;
 using ChargeLedger.Api.Http;
@@ -5,6 +6,7 @@ using ChargeLedger.Api.Idempotency;
 using ChargeLedger.Api.Problems;
 using ChargeLedger.Domain.Complaints;
 using ChargeLedger.Domain.Shared;
+using ChargeLedger.Read.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 
@@ -42,7 +44,8 @@ public static class ComplaintCommandEndpoints
     }
 
     public static async Task<Results<Created<ComplaintCommandResult>, ProblemHttpResult>> ResolveAsync(
-        string id, ComplaintResolutionRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken)
+        string id, ComplaintResolutionRequest request, HttpContext http, CommandWriter writer, LedgerQuery ledger, IClock clock,
+        CancellationToken cancellationToken)
     {
         var resolutionId = request.ResolutionId ?? NewId(http);
         var outcome = ApiInput.Enum<ComplaintOutcome>(request.Outcome, "outcome");
@@ -50,8 +53,26 @@ public static class ComplaintCommandEndpoints
         var currency = request.Refund is null ? null : ApiInput.Required(request.Refund.Currency, "refund.currency");
         var now = clock.GetCurrentInstant();
         var command = new ResolveComplaint(id, resolutionId, outcome, ApiInput.Required(request.Summary, "summary"), refund, currency,
-            request.ResolvedBy ?? CommandMetadata.Caller(http), now);
+            request.ResolvedBy ?? CommandMetadata.Caller(http), now,
+            refund is null ? null : await BilledAsync(id, writer, ledger, cancellationToken).ConfigureAwait(false));
         return await RunAsync(id, resolutionId, now, http, writer, state => ComplaintDecider.Decide(command, state), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the complaint's transaction was billed, so the decider caps refunds at it; null when the subject is not a
+    /// transaction or the ledger has not priced it. A subject never changes once opened, so reading it ahead is safe.
+    /// </summary>
+    private static async Task<BilledAmount?> BilledAsync(string complaintId, CommandWriter writer, LedgerQuery ledger, CancellationToken cancellationToken)
+    {
+        var (events, _) = await writer.LoadAsync(StreamId(complaintId), cancellationToken).ConfigureAwait(false);
+        if (ComplaintState.Fold(events).Opening is not { SubjectKind: ComplaintSubjectKind.Transaction } opening
+            || !int.TryParse(opening.SubjectId, NumberStyles.None, CultureInfo.InvariantCulture, out var transactionId))
+        {
+            return null;
+        }
+        return await ledger.SessionCostAsync(transactionId, cancellationToken).ConfigureAwait(false) is { Total: { } total, Currency: { } currency }
+            ? new BilledAmount(total, currency)
+            : null;
     }
 
     private static async Task<Results<Created<ComplaintCommandResult>, ProblemHttpResult>> RunAsync(

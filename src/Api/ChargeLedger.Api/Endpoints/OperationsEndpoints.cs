@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using ChargeLedger.Api.Hosting;
 using ChargeLedger.Api.Observability;
+using ChargeLedger.Projections;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -48,11 +49,11 @@ public static class OperationsEndpoints
             await CheckAsync("projections", async () =>
             {
                 var statuses = await lag.CurrentAsync(cancellationToken).ConfigureAwait(false);
-                var late = statuses.Where(s => s.SecondsBehind > settings.ReadyMaxLagSeconds || s.Failed).ToList();
+                var late = statuses.Where(s => s.SecondsBehind > settings.ReadyMaxLagSeconds || s.State == ProjectionState.Failed).ToList();
                 return late.Count == 0
                     ? string.Create(CultureInfo.InvariantCulture, $"{statuses.Count} projections within {settings.ReadyMaxLagSeconds} s of the head")
                     : throw new InvalidOperationException(string.Join("; ", late.Select(s =>
-                        string.Create(CultureInfo.InvariantCulture, $"{s.Name}{(s.Failed ? " failed: " + s.LastError : "")} {s.EventsBehind} events / {s.SecondsBehind:0.#} s behind"))));
+                        string.Create(CultureInfo.InvariantCulture, $"{s.Name}{(s.State == ProjectionState.Failed ? " failed: " + s.LastError : "")} {s.EventsBehind} events / {s.SecondsBehind:0.#} s behind"))));
             }).ConfigureAwait(false),
         };
         var ready = checks.All(c => c.Healthy);

@@ -28,7 +28,6 @@ public static class ApiServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
         services.AddSingleton<ProjectionStatusReader>();
-        services.AddSingleton<ProjectionLagReader>();
         services.AddSingleton<ProjectionLagMonitor>();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<IngestRate>();

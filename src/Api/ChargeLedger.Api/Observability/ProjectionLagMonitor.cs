@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChargeLedger.Projections;
 
 namespace ChargeLedger.Api.Observability;
 
@@ -11,20 +12,20 @@ public readonly record struct ProjectionLag(long Events, double Seconds, bool Kn
 }
 
 /// <summary>
-/// Projection lag, read at most once per <see cref="MaxAge"/> and shared by every request. A stale value is served
+/// Projection lag (<see cref="ProjectionStatusReader"/>), read at most once per <see cref="MaxAge"/> and shared by every request. A stale value is served
 /// while one background read refreshes it, so no request waits on the status query (except the very first).
 /// </summary>
-public sealed class ProjectionLagMonitor(ProjectionLagReader reader, TimeProvider time)
+public sealed class ProjectionLagMonitor(ProjectionStatusReader reader, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
     private readonly Lock gate = new();
-    private Task<IReadOnlyList<ProjectionLagStatus>>? current;
-    private Task<IReadOnlyList<ProjectionLagStatus>>? refreshing;
+    private Task<IReadOnlyList<ProjectionStatus>>? current;
+    private Task<IReadOnlyList<ProjectionStatus>>? refreshing;
     private long readAt;
 
-    public async Task<IReadOnlyList<ProjectionLagStatus>> CurrentAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ProjectionStatus>> CurrentAsync(CancellationToken cancellationToken)
     {
-        Task<IReadOnlyList<ProjectionLagStatus>> result;
+        Task<IReadOnlyList<ProjectionStatus>> result;
         lock (gate)
         {
             if (current is null || current.IsFaulted)
@@ -40,12 +41,12 @@ public sealed class ProjectionLagMonitor(ProjectionLagReader reader, TimeProvide
         return await result.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<ProjectionLagStatus>> ReadAsync()
+    private async Task<IReadOnlyList<ProjectionStatus>> ReadAsync()
     {
         await Task.Yield();
         try
         {
-            var statuses = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+            var statuses = await reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false);
             lock (gate)
             {
                 current = Task.FromResult(statuses);
