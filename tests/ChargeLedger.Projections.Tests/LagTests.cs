@@ -71,12 +71,13 @@ public sealed class LagTests
 
         Assert.Equal(100L, await db.ScalarAsync<long>("SELECT count(*) FROM rm_position_log.applied"));
 
-        // Appends during the rebuild reach the fresh copy before it is swapped in.
+        // Appends during the rebuild reach the fresh copy, either before the swap or, when another transaction on the
+        // server still holds the commit-safe horizon back at swap time, through the live runner right after it.
         await db.AppendAsync(count: 10, streams: 2);
         projection.RebuildGate.SetResult();
         var report = await rebuild.WaitAsync(ProjectionDatabase.Deadline);
         Assert.Equal(0, report.DifferenceCount);
-        Assert.Equal(110, report.EventsApplied);
+        Assert.InRange(report.EventsApplied, 100, 110);
         var done = await db.WaitCaughtUpAsync(projection.Name);
         Assert.Null(done.Rebuild);
         Assert.Equal(ProjectionState.Running, done.State);
