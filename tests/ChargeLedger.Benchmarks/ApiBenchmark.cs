@@ -42,7 +42,7 @@ internal static class ApiBenchmark
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
         var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500;
-        var connectionString = await EnsureDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var connectionString = await BenchmarkDatabase.EnsureAsync(DatabaseName, recreate: false, cancellationToken).ConfigureAwait(false);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await new SchemaMigrator(dataSource).MigrateAsync(cancellationToken).ConfigureAwait(false);
         await using var store = new PostgresEventStore(dataSource);
@@ -203,22 +203,6 @@ internal static class ApiBenchmark
         await stop.CancelAsync().ConfigureAwait(false);
         await host.ConfigureAwait(false);
         Print($"projections caught up in {clock.Elapsed.TotalSeconds:0.0} s");
-    }
-
-    private static async Task<string> EnsureDatabaseAsync(CancellationToken cancellationToken)
-    {
-        await using (var admin = new NpgsqlConnection(TestServices.PostgresConnectionString))
-        {
-            await admin.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", admin);
-            exists.Parameters.Add(new NpgsqlParameter { Value = DatabaseName });
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", admin);
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        return new NpgsqlConnectionStringBuilder(TestServices.PostgresConnectionString) { Database = DatabaseName }.ConnectionString;
     }
 
     /// <summary>Sessions round-robin over the charge points (each booted first) until the log holds the target; returns the transaction count.</summary>

@@ -31,26 +31,15 @@ internal static class ReadModelsBenchmark
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var target = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
-        var connectionString = await EnsureDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var connectionString = await BenchmarkDatabase.EnsureAsync(DatabaseName, recreate: false, cancellationToken).ConfigureAwait(false);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await new SchemaMigrator(dataSource).MigrateAsync(cancellationToken).ConfigureAwait(false);
         await using var store = new PostgresEventStore(dataSource);
         await GenerateAsync(store, dataSource, target, cancellationToken).ConfigureAwait(false);
 
-        var read = Stopwatch.StartNew();
-        long scanned = 0;
-        for (var checkpoint = Checkpoint.Start; ;)
-        {
-            var page = await store.ReadAllAsync(checkpoint, PageSize, cancellationToken).ConfigureAwait(false);
-            if (page.Events.Count == 0)
-            {
-                break;
-            }
-            scanned += page.Events.Count;
-            checkpoint = page.Next;
-        }
-        var readRate = scanned / read.Elapsed.TotalSeconds;
-        Print($"baseline read-only scan: {scanned:N0} events in {read.Elapsed.TotalSeconds:0.0} s = {readRate:N0} events/s");
+        var (scanned, elapsed) = await BenchmarkDatabase.ScanLogAsync(store, PageSize, cancellationToken).ConfigureAwait(false);
+        var readRate = scanned / elapsed.TotalSeconds;
+        Print($"baseline read-only scan: {scanned:N0} events in {elapsed.TotalSeconds:0.0} s = {readRate:N0} events/s");
 
         var rebuilder = new ProjectionRebuilder(store, dataSource, new RebuildOptions { BatchSize = PageSize });
         IProjection[] projections = [new LiveStatusProjection(), new TransactionsProjection(), new AuditTrailProjection(), new EnergyAuditProjection()];
@@ -62,22 +51,6 @@ internal static class ReadModelsBenchmark
                   $"target >= 50,000 events/s: {(report.EventsPerSecond >= 50_000 ? "met" : "NOT met")}");
         }
         return 0;
-    }
-
-    private static async Task<string> EnsureDatabaseAsync(CancellationToken cancellationToken)
-    {
-        await using (var admin = new NpgsqlConnection(TestServices.PostgresConnectionString))
-        {
-            await admin.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", admin);
-            exists.Parameters.Add(new NpgsqlParameter { Value = DatabaseName });
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", admin);
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        return new NpgsqlConnectionStringBuilder(TestServices.PostgresConnectionString) { Database = DatabaseName }.ConnectionString;
     }
 
     private static async Task GenerateAsync(IEventStore store, NpgsqlDataSource dataSource, long target, CancellationToken cancellationToken)

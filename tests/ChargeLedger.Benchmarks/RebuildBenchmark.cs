@@ -24,7 +24,7 @@ internal static class RebuildBenchmark
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var target = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
-        var connectionString = await EnsureDatabaseAsync(recreate: false, cancellationToken).ConfigureAwait(false);
+        var connectionString = await BenchmarkDatabase.EnsureAsync(DatabaseName, recreate: false, cancellationToken).ConfigureAwait(false);
         try
         {
             await using var probe = NpgsqlDataSource.Create(connectionString);
@@ -34,7 +34,7 @@ internal static class RebuildBenchmark
         {
             // The kept dataset was written under an older schema: it is regenerated rather than trusted.
             Print($"dataset: schema changed ({e.Message}); recreating {DatabaseName}");
-            connectionString = await EnsureDatabaseAsync(recreate: true, cancellationToken).ConfigureAwait(false);
+            connectionString = await BenchmarkDatabase.EnsureAsync(DatabaseName, recreate: true, cancellationToken).ConfigureAwait(false);
             await using var fresh = NpgsqlDataSource.Create(connectionString);
             await new SchemaMigrator(fresh).MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -43,22 +43,9 @@ internal static class RebuildBenchmark
 
         await GenerateAsync(store, dataSource, target, cancellationToken).ConfigureAwait(false);
 
-        var read = Stopwatch.StartNew();
-        long scanned = 0;
-        var checkpoint = Checkpoint.Start;
-        while (true)
-        {
-            var page = await store.ReadAllAsync(checkpoint, PageSize, cancellationToken).ConfigureAwait(false);
-            if (page.Events.Count == 0)
-            {
-                break;
-            }
-            scanned += page.Events.Count;
-            checkpoint = page.Next;
-        }
-        read.Stop();
-        var readRate = scanned / read.Elapsed.TotalSeconds;
-        Print($"baseline read-only scan: {scanned:N0} events in {read.Elapsed.TotalSeconds:0.0} s = {readRate:N0} events/s");
+        var (scanned, elapsed) = await BenchmarkDatabase.ScanLogAsync(store, PageSize, cancellationToken).ConfigureAwait(false);
+        var readRate = scanned / elapsed.TotalSeconds;
+        Print($"baseline read-only scan: {scanned:N0} events in {elapsed.TotalSeconds:0.0} s = {readRate:N0} events/s");
 
         var report = await new ProjectionRebuilder(store, dataSource, new RebuildOptions { BatchSize = PageSize })
             .RebuildAsync(new StreamHeadsProjection(), cancellationToken).ConfigureAwait(false);
@@ -66,28 +53,6 @@ internal static class RebuildBenchmark
               $"({report.KeysCompared:N0} streams compared, {report.DifferenceCount} differ)");
         Print($"ratio rebuild/read-only scan: {report.EventsPerSecond / readRate:0.00}; target >= 50,000 events/s: {(report.EventsPerSecond >= 50_000 ? "met" : "NOT met")}");
         return 0;
-    }
-
-    private static async Task<string> EnsureDatabaseAsync(bool recreate, CancellationToken cancellationToken)
-    {
-        await using (var admin = new NpgsqlConnection(TestServices.PostgresConnectionString))
-        {
-            await admin.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (recreate)
-            {
-                NpgsqlConnection.ClearAllPools();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", admin);
-            exists.Parameters.Add(new NpgsqlParameter { Value = DatabaseName });
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", admin);
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        return new NpgsqlConnectionStringBuilder(TestServices.PostgresConnectionString) { Database = DatabaseName }.ConnectionString;
     }
 
     /// <summary>Appends until the log holds <paramref name="target"/> events, through the store's group commit, two writers on disjoint streams.</summary>

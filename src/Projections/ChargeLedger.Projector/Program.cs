@@ -34,6 +34,12 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
+catch (Exception e) when (e is Npgsql.NpgsqlException or EventStoreException)
+{
+    // A rebuild keeps what it has filled: calling it again resumes; "run" is restarted by its supervisor.
+    Console.Error.WriteLine($"projector: {command} stopped by a database error: {e.Message}");
+    return 1;
+}
 
 void Stop(PosixSignalContext context)
 {
