@@ -30,8 +30,10 @@ public static class GatewayMemoryBenchmark
         start.Environment["CHARGELEDGER_GATEWAY_CLIENT_ID"] = $"bench-gateway-{run}";
         start.Environment["CHARGELEDGER_MOUNT_POINT"] = $"bench-{run}/";
         start.Environment["CHARGELEDGER_NOTICE_PREFIX"] = $"bench-{run}/sys/";
-        start.Environment["CHARGELEDGER_MQTT_HOST"] = TestServices.MqttHost;
-        start.Environment["CHARGELEDGER_MQTT_PORT"] = TestServices.MqttPort.ToString(CultureInfo.InvariantCulture);
+        foreach (var (name, value) in TestServices.MqttEnvironment)
+        {
+            start.Environment[name] = value;
+        }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var gateway = Process.Start(start)!;
         gateway.OutputDataReceived += (_, _) => { };

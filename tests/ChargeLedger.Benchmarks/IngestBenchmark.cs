@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ChargeLedger.Ingest.Hosting;
 using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Ingest.Pipeline;
 using ChargeLedger.Protocol.Ocpp;
 using ChargeLedger.Protocol.Mqtt;
 using ChargeLedger.TestSupport;
@@ -21,6 +22,10 @@ namespace ChargeLedger.Benchmarks;
 /// </summary>
 internal static class IngestBenchmark
 {
+    private static string? Username => Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_USERNAME") is { Length: > 0 } user ? user : null;
+
+    private static byte[]? Password => Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_PASSWORD") is { Length: > 0 } password ? Encoding.UTF8.GetBytes(password) : null;
+
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
@@ -40,6 +45,8 @@ internal static class IngestBenchmark
             PostgresConnectionString = database.ConnectionString,
             MqttHost = TestServices.MqttHost,
             MqttPort = TestServices.MqttPort,
+            MqttUsername = Username,
+            MqttPassword = Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_PASSWORD"),
             ClientId = $"bench-ingest-{run}",
             SharedGroup = $"bench{run}",
             SessionExpirySeconds = 60,
@@ -54,7 +61,7 @@ internal static class IngestBenchmark
 
     private static async Task<Result> MeasureBaselineAsync(OcppTopics topics, Traffic traffic, string run, CancellationToken cancellationToken)
     {
-        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, ClientId = $"bench-base-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0, ReceiveMaximum = ushort.MaxValue });
+        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, Username = Username, Password = Password, ClientId = $"bench-base-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0, ReceiveMaximum = ushort.MaxValue });
         await subscriber.StartAsync(cancellationToken);
         await subscriber.SubscribeAsync([MqttSubscription.Shared($"base{run}", topics.Filter(OcppTopicKind.Upstream))], cancellationToken);
         var latencies = new ConcurrentBag<long>();
@@ -87,7 +94,7 @@ internal static class IngestBenchmark
         await using var host = await IngestHost.StartAsync(settings, line => Console.Error.WriteLine("  ingest: " + line), cancellationToken);
 
         // Setup (not timed): every charge point boots and starts a transaction; the replies give the transaction ids.
-        await using var gateway = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, ClientId = $"bench-gw-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0 });
+        await using var gateway = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, Username = Username, Password = Password, ClientId = $"bench-gw-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0 });
         await gateway.StartAsync(cancellationToken);
         await gateway.SubscribeAsync(topics.Filter(OcppTopicKind.Downstream), MqttQos.AtLeastOnce, cancellationToken);
         var transactionIds = new ConcurrentDictionary<int, int>();
@@ -131,15 +138,18 @@ internal static class IngestBenchmark
             }
         };
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var before = Enum.GetValues<StageTimes.Stage>().Select(s => host.Pipeline.Stages[s]).ToArray();
         var elapsed = await PublishAsync(traffic, done.Task, run + "t", cancellationToken);
         Console.WriteLine($"ingest process CPU (pipeline + publisher): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s; cached streams {host.Pipeline.CachedStreams:N0}");
+        Console.WriteLine("stages (wall time, µs per message): " + string.Join(", ", Enum.GetValues<StageTimes.Stage>().Select(s =>
+            $"{s.ToString().ToLowerInvariant()} {(host.Pipeline.Stages[s] - before[(int)s]).TotalMicroseconds / traffic.Count:0.0}")));
         return new Result(traffic.Count, elapsed, latencies.ToArray());
     }
 
     /// <summary>Publishes every message (the client keeps up to its pending limit in flight) and returns the time until <paramref name="done"/>.</summary>
     private static async Task<TimeSpan> PublishAsync(Traffic traffic, Task done, string run, CancellationToken cancellationToken)
     {
-        await using var publisher = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, ClientId = $"bench-pub-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0 });
+        await using var publisher = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, Username = Username, Password = Password, ClientId = $"bench-pub-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0 });
         await publisher.StartAsync(cancellationToken);
         var clock = Stopwatch.StartNew();
         var publishes = new List<Task>(traffic.Count);
@@ -173,91 +183,5 @@ internal static class IngestBenchmark
     private sealed record Result(int Count, TimeSpan Elapsed, long[] Latencies)
     {
         public double Rate => Count / Elapsed.TotalSeconds;
-    }
-
-    /// <summary>Pre-built messages (topic, EMQX JSON) with UniqueIds "m{index}" so acknowledgements map back to publish times.</summary>
-    private sealed class Traffic
-    {
-        private static readonly byte[] Marker = Encoding.UTF8.GetBytes("\"UniqueId\":\"m");
-
-        private Traffic(List<(string Topic, byte[] Payload)> messages)
-        {
-            Topics = messages.Select(m => m.Topic).ToArray();
-            Payloads = messages.Select(m => m.Payload).ToArray();
-            PublishedAt = new long[messages.Count];
-        }
-
-        public string[] Topics { get; }
-
-        public byte[][] Payloads { get; }
-
-        public long[] PublishedAt { get; }
-
-        public int Count => Topics.Length;
-
-        public static Traffic Setup(OcppTopics topics, int chargePoints)
-        {
-            var now = SystemClock.Instance.GetCurrentInstant();
-            var list = new List<(string, byte[])>();
-            for (var cp = 0; cp < chargePoints; cp++)
-            {
-                list.Add(Call(topics, cp, $"boot-{cp}", "BootNotification", """{"chargePointVendor":"Acme","chargePointModel":"Fast22"}"""));
-                list.Add(Call(topics, cp, $"start-{cp}", "StartTransaction", $$"""{"connectorId":1,"idTag":"TAG{{cp}}","meterStart":{{cp * 1000}},"timestamp":"{{OcppDateTime.Format(now)}}"}"""));
-            }
-
-            return new Traffic(list);
-        }
-
-        public static Traffic Timed(OcppTopics topics, int chargePoints, int count, Func<int, int> transactionOf)
-        {
-            var random = new Random(42);
-            var start = SystemClock.Instance.GetCurrentInstant();
-            var register = new long[chargePoints];
-            var list = new List<(string, byte[])>(count);
-            var stops = Math.Min(chargePoints, count / 20);
-            for (var i = 0; i < count - stops; i++)
-            {
-                var cp = random.Next(chargePoints);
-                var time = OcppDateTime.Format(start + Duration.FromMilliseconds(i));
-                var roll = random.Next(100);
-                list.Add(roll switch
-                {
-                    < 90 => Call(topics, cp, $"m{i}", "MeterValues", MeterValues(transactionOf(cp), time, cp * 1000 + (register[cp] += random.Next(1, 50)))),
-                    < 95 => Call(topics, cp, $"m{i}", "Heartbeat", "{}"),
-                    < 99 => Call(topics, cp, $"m{i}", "StatusNotification", $$"""{"connectorId":1,"errorCode":"NoError","status":"Charging","timestamp":"{{time}}"}"""),
-                    _ => Call(topics, cp, $"m{i}", "Authorize", $$"""{"idTag":"TAG{{cp}}"}"""),
-                });
-            }
-
-            for (var cp = 0; cp < stops; cp++)
-            {
-                var time = OcppDateTime.Format(start + Duration.FromMilliseconds(count + cp));
-                list.Add(Call(topics, cp, $"m{list.Count}", "StopTransaction", $$"""{"transactionId":{{transactionOf(cp)}},"meterStop":{{cp * 1000 + register[cp] + 1}},"timestamp":"{{time}}","reason":"EVDisconnected"}"""));
-            }
-
-            return new Traffic(list);
-        }
-
-        public static int? IndexOf(string uniqueId) =>
-            uniqueId.Length > 1 && uniqueId[0] == 'm' && int.TryParse(uniqueId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : null;
-
-        public int? IndexOf(ReadOnlySpan<byte> payload)
-        {
-            var at = payload.IndexOf(Marker);
-            if (at < 0)
-            {
-                return null;
-            }
-
-            var digits = payload[(at + Marker.Length)..];
-            var end = digits.IndexOf((byte)'"');
-            return int.TryParse(digits[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : null;
-        }
-
-        private static string MeterValues(int transactionId, string time, long wh) =>
-            $$"""{"connectorId":1,"transactionId":{{transactionId}},"meterValue":[{"timestamp":"{{time}}","sampledValue":[{"value":"{{wh}}","context":"Sample.Periodic","measurand":"Energy.Active.Import.Register","location":"Outlet","unit":"Wh"},{"value":"7360.5","measurand":"Power.Active.Import","unit":"W"}]}]}""";
-
-        private static (string, byte[]) Call(OcppTopics topics, int cp, string uniqueId, string action, string payload) =>
-            (topics.Upstream($"BENCH{cp:D5}"), Encoding.UTF8.GetBytes($$"""{"MessageTypeId":2,"UniqueId":"{{uniqueId}}","Action":"{{action}}","Payload":{{payload}}}"""));
     }
 }

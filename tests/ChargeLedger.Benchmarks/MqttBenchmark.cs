@@ -36,6 +36,8 @@ public static class MqttBenchmark
         {
             Host = TestServices.MqttHost,
             Port = TestServices.MqttPort,
+            Username = TestServices.MqttUsername,
+            Password = TestServices.MqttPassword is { } password ? System.Text.Encoding.UTF8.GetBytes(password) : null,
             ClientId = $"bench-{run}-ours",
             SessionExpiryIntervalSeconds = 600,
         };
@@ -73,6 +75,8 @@ public static class MqttBenchmark
         {
             Host = TestServices.MqttHost,
             Port = TestServices.MqttPort,
+            Username = TestServices.MqttUsername,
+            Password = TestServices.MqttPassword is { } password ? System.Text.Encoding.UTF8.GetBytes(password) : null,
             ClientId = $"bench-pub-{Guid.NewGuid():N}",
             CleanStart = true,
             SessionExpiryIntervalSeconds = 0,
@@ -93,7 +97,8 @@ public static class MqttBenchmark
 
     private static async Task MosquittoSubAsync(string clientId, string topic, string extra, CancellationToken cancellationToken)
     {
-        var command = $"mosquitto_sub -h {TestServices.MqttHost} -p {TestServices.MqttPort} -V mqttv5 -c -x 600 -q 1 -i {clientId} -t {topic} {extra} > /dev/null";
+        var credentials = TestServices.MqttUsername is { } username ? $"-u {username} -P {TestServices.MqttPassword}" : string.Empty;
+        var command = $"mosquitto_sub -h {TestServices.MqttHost} -p {TestServices.MqttPort} {credentials} -V mqttv5 -c -x 600 -q 1 -i {clientId} -t {topic} {extra} > /dev/null";
         using var process = Process.Start(new ProcessStartInfo("sh") { ArgumentList = { "-c", command }, UseShellExecute = false })!;
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         if (process.ExitCode != 0)

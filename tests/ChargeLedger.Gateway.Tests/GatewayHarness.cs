@@ -12,8 +12,9 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     private readonly string _directory;
 
-    private GatewayHarness(GatewayServer server, TestCentralSystem centralSystem, GatewaySettings settings, string directory)
+    private GatewayHarness(GatewayServer server, TestCentralSystem centralSystem, GatewaySettings settings, string directory, CollectingLoggerProvider logs)
     {
+        Logs = logs;
         Server = server;
         CentralSystem = centralSystem;
         Settings = settings;
@@ -25,6 +26,9 @@ public sealed class GatewayHarness : IAsyncDisposable
     public TestCentralSystem CentralSystem { get; }
 
     public GatewaySettings Settings { get; }
+
+    /// <summary>The gateway's warnings and errors.</summary>
+    public CollectingLoggerProvider Logs { get; }
 
     public string Mount => Settings.Topics.MountPoint;
 
@@ -41,6 +45,8 @@ public sealed class GatewayHarness : IAsyncDisposable
             DevCertificatePath = Path.Combine(directory, "dev-cert.pfx"),
             MqttHost = TestServices.MqttHost,
             MqttPort = TestServices.MqttPort,
+            MqttUsername = TestServices.MqttUsername,
+            MqttPassword = TestServices.MqttPassword,
             MqttClientId = tag,
             Node = Node,
             NoticePrefix = tag + "/sys/",
@@ -51,8 +57,9 @@ public sealed class GatewayHarness : IAsyncDisposable
         settings = configure?.Invoke(settings) ?? settings;
         var centralSystem = await TestCentralSystem.StartAsync(settings.MqttHost, settings.MqttPort, settings.Topics.MountPoint, settings.NoticePrefix);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var server = await GatewayServer.StartAsync(settings, timeout.Token, logging => logging.SetMinimumLevel(LogLevel.Warning));
-        return new GatewayHarness(server, centralSystem, settings, directory);
+        var logs = new CollectingLoggerProvider();
+        var server = await GatewayServer.StartAsync(settings, timeout.Token, logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(logs));
+        return new GatewayHarness(server, centralSystem, settings, directory, logs);
     }
 
     public async ValueTask DisposeAsync()

@@ -14,6 +14,8 @@ public sealed class SimulatorTests
         GatewayUrl = new Uri(gateway.Server.ChargePointUri("x").ToString()[..^2]),
         MqttHost = TestServices.MqttHost,
         MqttPort = TestServices.MqttPort,
+        MqttUsername = TestServices.MqttUsername,
+        MqttPassword = TestServices.MqttPassword,
         MountPoint = gateway.Mount,
         NoticePrefix = gateway.Settings.NoticePrefix,
         IdPrefix = transport == SimulatorTransport.Ws ? "SIMWS-" : "SIMMQ-",

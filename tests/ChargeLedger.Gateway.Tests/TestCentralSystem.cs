@@ -42,6 +42,8 @@ public sealed class TestCentralSystem : IAsyncDisposable
             Host = host,
             Port = port,
             ClientId = "gw-test-cs-" + Guid.NewGuid().ToString("N"),
+            Username = TestServices.MqttUsername,
+            Password = TestServices.MqttPassword is { } password ? System.Text.Encoding.UTF8.GetBytes(password) : null,
             CleanStart = true,
             SessionExpiryIntervalSeconds = 0,
         });

@@ -23,6 +23,8 @@ public sealed class GatewaySimulator : IAsyncDisposable
         {
             Host = TestServices.MqttHost,
             Port = TestServices.MqttPort,
+            Username = TestServices.MqttUsername,
+            Password = TestServices.MqttPassword is { } password ? System.Text.Encoding.UTF8.GetBytes(password) : null,
             ClientId = "gw-" + Guid.NewGuid().ToString("N")[..12],
             CleanStart = true,
             SessionExpiryIntervalSeconds = 0,

@@ -50,6 +50,8 @@ public sealed class IngestContext : IAsyncDisposable
             PostgresConnectionString = database.ConnectionString,
             MqttHost = TestServices.MqttHost,
             MqttPort = TestServices.MqttPort,
+            MqttUsername = TestServices.MqttUsername,
+            MqttPassword = TestServices.MqttPassword,
             ClientId = $"ingest-{name}-{id}",
             SharedGroup = $"g{id}",
             SessionExpirySeconds = 120,

@@ -24,6 +24,8 @@ public sealed class IngestProcess : IAsyncDisposable
         start.Environment["CHARGELEDGER_PG"] = settings.PostgresConnectionString;
         start.Environment["CHARGELEDGER_MQTT_HOST"] = settings.MqttHost;
         start.Environment["CHARGELEDGER_MQTT_PORT"] = settings.MqttPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["CHARGELEDGER_MQTT_USERNAME"] = settings.MqttUsername;
+        start.Environment["CHARGELEDGER_MQTT_PASSWORD"] = settings.MqttPassword;
         start.Environment["CHARGELEDGER_INGEST_CLIENT_ID"] = settings.ClientId;
         start.Environment["CHARGELEDGER_INGEST_SHARED_GROUP"] = settings.SharedGroup;
         start.Environment["CHARGELEDGER_INGEST_SESSION_EXPIRY_SECONDS"] = settings.SessionExpirySeconds.ToString(CultureInfo.InvariantCulture);

@@ -37,6 +37,22 @@ public sealed class RemoteCommandTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task GivenACommandSent_WhenTheReplyBreaksTheOfficialResponseSchema_ThenTheReplyIsRecordedWithTheReason()
+    {
+        var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];
+        await RequestAsync(cid, "cmd-9", "cs-9");
+        await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 2);
+
+        await context.Gateway.PublishAsync(context.Topics.Reply(cid), """{"MessageTypeId":3,"UniqueId":"cs-9","Payload":{"status":"Maybe"}}""");
+
+        Assert.Equal(["RemoteCommandRequested", "RemoteCommandSent", "RemoteCommandReplied"], await context.TypesEventuallyAsync(StreamIds.ChargePoint(cid), 3));
+        var replied = (await context.EventsAsync(StreamIds.ChargePoint(cid))).Select(e => e.Event).OfType<RemoteCommandReplied>().Single();
+        Assert.Equal(
+            ("cmd-9", """{"status":"Maybe"}""", "PropertyConstraintViolation: Reset response: $.status \"Maybe\" is not one of Accepted, Rejected"),
+            (replied.CommandId, replied.PayloadJson, replied.Violation));
+    }
+
+    [Fact]
     public async Task GivenACommandTheChargePointNeverAnswers_WhenTheTimeoutPasses_ThenItIsRecordedAsTimedOut()
     {
         var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];

@@ -25,6 +25,7 @@ public sealed class RebuildEqualsLiveTests
         await db.ProjectAsync();
         await db.StopAsync();
         var before = await new TransactionsQuery(db.DataSource).GetAsync(61, CancellationToken.None);
+        var indexesBefore = await IndexesAsync(db);
 
         var rebuilder = new ProjectionRebuilder(db.Store, db.DataSource, new RebuildOptions { BatchSize = 1_000 });
         foreach (var projection in ReadModelDatabase.Projections)
@@ -38,5 +39,21 @@ public sealed class RebuildEqualsLiveTests
         var after = await new TransactionsQuery(db.DataSource).GetAsync(61, CancellationToken.None);
         Assert.Equal(before! with { Anomalies = [] }, after! with { Anomalies = [] });
         Assert.Equal(before.Anomalies, after.Anomalies);
+        // Rebuilds that defer secondary indexes build every one of them again before the swap.
+        Assert.Equal(indexesBefore, await IndexesAsync(db));
+    }
+
+    private static async Task<List<string>> IndexesAsync(ReadModelDatabase db)
+    {
+        await using var command = db.DataSource.CreateCommand(
+            "SELECT schemaname || '.' || tablename || ':' || regexp_replace(indexdef, '^.* USING ', '') FROM pg_indexes WHERE schemaname LIKE 'rm\\_%' ORDER BY 1");
+        var indexes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            indexes.Add(reader.GetString(0));
+        }
+        Assert.True(indexes.Count > 8, string.Join(", ", indexes));
+        return indexes;
     }
 }

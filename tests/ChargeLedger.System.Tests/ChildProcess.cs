@@ -73,7 +73,8 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasLine(string fragment) => _output.Any(line => line.Contains(fragment, StringComparison.Ordinal));
 
-    public void Dispose()
+    /// <summary>SIGKILL (with its tree), as a crash would; the output stays readable.</summary>
+    public void Kill()
     {
         try
         {
@@ -87,6 +88,11 @@ public sealed class ChildProcess : IDisposable
         {
             // Never started or already reaped: nothing left to stop.
         }
+    }
+
+    public void Dispose()
+    {
+        Kill();
         _process.Dispose();
     }
 

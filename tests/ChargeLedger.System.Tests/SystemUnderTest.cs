@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ChargeLedger.TestSupport;
@@ -17,6 +16,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
     private readonly List<ChildProcess> _processes = [];
     private readonly TestDatabase _database;
     private readonly string _scratch;
+    private string _gatewayAuth = "optional";
 
     private SystemUnderTest(TestDatabase database, string name)
     {
@@ -26,11 +26,12 @@ public sealed class SystemUnderTest : IAsyncDisposable
         _scratch = Directory.CreateTempSubdirectory("chargeledger-system-").FullName;
         ApiUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
         GatewayHttp = new Uri($"http://127.0.0.1:{FreePort()}/");
-        Environment = new Dictionary<string, string>
+        // The broker's host, port and operator account (when the broker has accounts) for every host and tool.
+        Environment = new Dictionary<string, string>(TestServices.MqttEnvironment)
         {
             ["CHARGELEDGER_PG"] = database.ConnectionString,
-            ["CHARGELEDGER_MQTT_HOST"] = TestServices.MqttHost,
-            ["CHARGELEDGER_MQTT_PORT"] = TestServices.MqttPort.ToString(CultureInfo.InvariantCulture),
+            ["CHARGELEDGER_MQTT_USERNAME"] = TestServices.MqttUsername ?? string.Empty,
+            ["CHARGELEDGER_MQTT_PASSWORD"] = TestServices.MqttPassword ?? string.Empty,
             ["CHARGELEDGER_MOUNT_POINT"] = $"{tag}/ocpp/",
             ["CHARGELEDGER_NOTICE_PREFIX"] = $"{tag}/sys/",
             ["CHARGELEDGER_INGEST_CLIENT_ID"] = $"{tag}-ingest",
@@ -59,6 +60,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public IReadOnlyDictionary<string, string> Environment { get; }
 
     public string AdminKey { get; private set; } = string.Empty;
+
+    /// <summary>The running gateway process (replaced by <see cref="RestartGatewayAsync"/>).</summary>
+    public ChildProcess? Gateway { get; private set; }
 
     /// <summary>How long start-up steps took, for the test log.</summary>
     public List<string> Timings { get; } = [];
@@ -208,7 +212,8 @@ public sealed class SystemUnderTest : IAsyncDisposable
         var ingest = StartHost("ChargeLedger.Ingest", []);
         var projector = StartHost("ChargeLedger.Projector", ["run"]);
         var api = StartHost("ChargeLedger.Api", []);
-        var gateway = StartHost("ChargeLedger.Gateway", [], new Dictionary<string, string> { ["CHARGELEDGER_GATEWAY_AUTH"] = gatewayAuth });
+        _gatewayAuth = gatewayAuth;
+        var gateway = Gateway = StartGateway();
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.TrueAsync(async () =>
         {
@@ -224,6 +229,20 @@ public sealed class SystemUnderTest : IAsyncDisposable
         Timings.Add($"all hosts ready at {clock.Elapsed.TotalSeconds:F1} s");
         cancellationToken.ThrowIfCancellationRequested();
     }
+
+    /// <summary>Kills the gateway (SIGKILL, charge points still connected), starts a new one and waits until it is ready.</summary>
+    public async Task RestartGatewayAsync()
+    {
+        Gateway?.Kill();
+        var gateway = Gateway = StartGateway();
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.TrueAsync(
+            async () => !gateway.HasExited && await IsOkAsync(probe, new Uri(GatewayHttp, "health/ready")).ConfigureAwait(false),
+            StartTimeout, "the restarted gateway to be ready").ConfigureAwait(false);
+    }
+
+    private ChildProcess StartGateway() =>
+        StartHost("ChargeLedger.Gateway", [], new Dictionary<string, string> { ["CHARGELEDGER_GATEWAY_AUTH"] = _gatewayAuth });
 
     private static void Require(ChildProcess process, string what)
     {

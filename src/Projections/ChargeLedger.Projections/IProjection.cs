@@ -24,6 +24,13 @@ public interface IProjection
     Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken);
 
     /// <summary>
+    /// True when no batch looks rows up through the read model's secondary indexes (only through primary keys and
+    /// unique constraints): a rebuild then fills fresh tables without them and builds each once before the swap, which
+    /// costs far less than maintaining them row by row.
+    /// </summary>
+    bool DefersIndexesOnRebuild => false;
+
+    /// <summary>
     /// A query over the tables in <paramref name="schema"/> returning one row per key as text columns
     /// <c>key</c> and <c>value</c> (e.g. totals per account); a rebuild compares old and new with it.
     /// </summary>

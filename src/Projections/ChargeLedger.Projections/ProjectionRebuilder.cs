@@ -32,6 +32,7 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
         {
             throw new InvalidOperationException($"The rebuild checkpoint of {projection.Name} was moved by another process.");
         }
+        await RebuildIndexes.RestoreAsync(dataSource, fresh.SchemaName, cancellationToken).ConfigureAwait(false);
         await AnalyzeAsync(fresh.SchemaName, cancellationToken).ConfigureAwait(false);
         var report = await SwapAsync(projection, clock, cancellationToken).ConfigureAwait(false);
         options.Log?.Invoke(report.Summary);
@@ -62,6 +63,10 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
         }
         var schema = ProjectionSchemas.Rebuild(projection, number);
         await ProjectionSchemas.CreateAsync(connection, transaction, projection, schema, cancellationToken).ConfigureAwait(false);
+        if (projection.DefersIndexesOnRebuild)
+        {
+            await RebuildIndexes.DeferAsync(connection, transaction, schema, cancellationToken).ConfigureAwait(false);
+        }
         await ProjectionCheckpoints.InsertAsync(connection, transaction, projection.Name, ProjectionTarget.Rebuild, schema, projection.Version, cancellationToken).ConfigureAwait(false);
         row = await ProjectionCheckpoints.ReadAsync(connection, transaction, projection.Name, ProjectionTarget.Rebuild, forUpdate: false, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

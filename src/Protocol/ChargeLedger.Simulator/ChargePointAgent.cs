@@ -26,6 +26,7 @@ internal sealed class ChargePointAgent
     private Instant _deviceTime;
     private long _registerWh;
     private int _nextUniqueId;
+    private bool _connected;
 
     public ChargePointAgent(int index, SimulatorOptions options, IChargePointLink link, GroundTruth truth, FrameRateLimiter limiter, Instant start)
     {
@@ -45,7 +46,7 @@ internal sealed class ChargePointAgent
 
     public async Task RunAsync(DateTimeOffset? stopStartingAt, CancellationToken cancellationToken)
     {
-        await _link.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await ConnectAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await CallAsync("BootNotification", new JsonObject
@@ -68,7 +69,8 @@ internal sealed class ChargePointAgent
         }
         finally
         {
-            await _link.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+            _truth.CountMessages(_id, _nextUniqueId);
+            await DisconnectAsync().ConfigureAwait(false);
         }
     }
 
@@ -134,7 +136,7 @@ internal sealed class ChargePointAgent
             if (offline)
             {
                 // Connection lost: the rest of the session is queued on the device and replayed after reconnecting.
-                await _link.DisconnectAsync(cancellationToken).ConfigureAwait(false);
+                await DisconnectAsync().ConfigureAwait(false);
             }
         }
         Advance(Duration.FromMinutes(1));
@@ -151,7 +153,7 @@ internal sealed class ChargePointAgent
         if (offline)
         {
             queued.Add(stop);
-            await _link.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
             truth.ReplayedAfterOffline = true;
             foreach (var message in queued)
             {
@@ -197,6 +199,11 @@ internal sealed class ChargePointAgent
     private OcppCall Call(string action, JsonObject payload) =>
         new($"{_id}-{++_nextUniqueId}", action, JsonSerializer.SerializeToElement(payload));
 
+    /// <summary>
+    /// Sends one CALL. Boot and transaction-related messages (OCPP 1.6 §4.7) are resent with the same UniqueId, after
+    /// reconnecting, until answered; other CALLs left unanswered by a lost connection are dropped, as real charge points
+    /// do, and recorded as unconfirmed. Either way the next CALL goes out on a live connection.
+    /// </summary>
     private async Task<OcppFrame?> SendAsync(OcppCall call, SessionTruth? session, CancellationToken cancellationToken)
     {
         await _limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -205,21 +212,76 @@ internal sealed class ChargePointAgent
         {
             session.MessagesSent++;
         }
-        try
+        var mustArrive = call.Action is "BootNotification" or "StartTransaction" or "MeterValues" or "StopTransaction";
+        var giveUpAt = DateTimeOffset.UtcNow + _options.RetryFor;
+        while (true)
         {
-            var answer = await _link.CallAsync(call, cancellationToken).ConfigureAwait(false);
-            if (answer is OcppCallError error)
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                _truth.AddError($"{_id}: {call.Action} {call.UniqueId} answered {error.ErrorCodeText}: {error.ErrorDescription}");
+                var answer = await _link.CallAsync(call, cancellationToken).ConfigureAwait(false);
+                if (answer is OcppCallError error)
+                {
+                    _truth.AddError($"{_id}: {call.Action} {call.UniqueId} answered {error.ErrorCodeText}: {error.ErrorDescription}");
+                }
+                return answer;
             }
-            return answer;
-        }
-        catch (Exception ex) when (ex is TimeoutException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
-        {
-            _truth.AddError($"{_id}: {call.Action} {call.UniqueId} failed: {ex.Message}");
-            return null;
+            catch (Exception ex) when (IsLinkFailure(ex))
+            {
+                // Whatever was lost (socket, gateway, broker session), a fresh connection is the charge point's way back.
+                await DisconnectAsync().ConfigureAwait(false);
+                if (!mustArrive)
+                {
+                    _truth.AddUnconfirmed(new UnconfirmedMessage(_id, call.UniqueId, call.Action));
+                    return null;
+                }
+                if (DateTimeOffset.UtcNow >= giveUpAt)
+                {
+                    _truth.AddError($"{_id}: {call.Action} {call.UniqueId} failed for {_options.RetryFor}: {ex.Message}");
+                    return null;
+                }
+                Interlocked.Increment(ref _truth.ResendCounter);
+            }
         }
     }
+
+    /// <summary>Connects unless connected, retrying with jittered exponential backoff (0.25 s doubling up to 8 s) for <see cref="SimulatorOptions.RetryFor"/>.</summary>
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var giveUpAt = DateTimeOffset.UtcNow + _options.RetryFor;
+        for (var attempt = 0; !_connected; attempt++)
+        {
+            try
+            {
+                await _link.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                _connected = true;
+            }
+            catch (Exception ex) when (IsLinkFailure(ex) && DateTimeOffset.UtcNow < giveUpAt)
+            {
+                await DisconnectAsync().ConfigureAwait(false);
+                var ceiling = Math.Min(8_000, 250 * Math.Pow(2, Math.Min(attempt, 10)));
+                // Jitter from a shared generator: the seeded one decides what the fleet sends, not when it reconnects.
+                await Task.Delay(TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DisconnectAsync()
+    {
+        _connected = false;
+        try
+        {
+            await _link.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsLinkFailure(ex))
+        {
+            // Already gone.
+        }
+    }
+
+    private static bool IsLinkFailure(Exception ex) =>
+        ex is TimeoutException or System.Net.WebSockets.WebSocketException or InvalidOperationException or IOException
+            or ObjectDisposedException or HttpRequestException;
 
     private void Advance(Duration step) => _deviceTime += step;
 }

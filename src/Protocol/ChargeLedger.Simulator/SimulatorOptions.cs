@@ -37,6 +37,15 @@ public sealed record SimulatorOptions
 
     public int MqttPort { get; init; } = 18839;
 
+    public string? MqttUsername { get; init; }
+
+    public string? MqttPassword { get; init; }
+
+    /// <summary>TLS to the broker, validated by the system store or by <see cref="MqttTlsCaFile"/>.</summary>
+    public bool MqttTls { get; init; }
+
+    public string? MqttTlsCaFile { get; init; }
+
     public string MountPoint { get; init; } = "ocpp/";
 
     public string NoticePrefix { get; init; } = "$SYS/";
@@ -56,8 +65,16 @@ public sealed record SimulatorOptions
 
     public string? TruthFile { get; init; }
 
-    /// <summary>How long one CALL waits for the Central System's answer.</summary>
+    /// <summary>For <c>check</c>: the flat energy tariff (price per kWh, VAT) the API must have priced every session with.</summary>
+    public decimal? PricePerKwh { get; init; }
+
+    public decimal? VatPercent { get; init; }
+
+    /// <summary>How long one CALL waits for the Central System's answer before it is resent (or given up).</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a message that must arrive is resent (and the connection re-established) before the simulator gives up.</summary>
+    public TimeSpan RetryFor { get; init; } = TimeSpan.FromMinutes(5);
 
     public static SimulatorOptions Parse(IReadOnlyList<string> args)
     {
@@ -66,6 +83,10 @@ public sealed record SimulatorOptions
         {
             MqttHost = Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_HOST") is { Length: > 0 } host ? host : "127.0.0.1",
             MqttPort = int.TryParse(Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_PORT"), out var port) ? port : 18839,
+            MqttUsername = Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_USERNAME") is { Length: > 0 } user ? user : null,
+            MqttPassword = Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_PASSWORD") is { Length: > 0 } password ? password : null,
+            MqttTls = Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_TLS") is { Length: > 0 } tls && bool.Parse(tls),
+            MqttTlsCaFile = Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_TLS_CA_FILE") is { Length: > 0 } ca ? ca : null,
             MountPoint = Environment.GetEnvironmentVariable("CHARGELEDGER_MOUNT_POINT") is { Length: > 0 } mount ? mount : "ocpp/",
             NoticePrefix = Environment.GetEnvironmentVariable("CHARGELEDGER_NOTICE_PREFIX") is { Length: > 0 } prefix ? prefix : "$SYS/",
         };
@@ -94,6 +115,10 @@ public sealed record SimulatorOptions
                 "--fault-share" => options with { FaultShare = Number() },
                 "--seed" => options with { Seed = (int)Number() },
                 "--truth-file" => options with { TruthFile = Value() },
+                "--call-timeout" => options with { CallTimeout = TimeSpan.FromSeconds(Number()) },
+                "--retry-for" => options with { RetryFor = TimeSpan.FromSeconds(Number()) },
+                "--price-per-kwh" => options with { PricePerKwh = decimal.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--vat-percent" => options with { VatPercent = decimal.Parse(Value(), CultureInfo.InvariantCulture) },
                 _ => throw new FormatException($"unknown option {name}"),
             };
             sessionsGiven |= name == "--sessions";
@@ -105,6 +130,6 @@ public sealed record SimulatorOptions
     public const string Usage =
         "usage: ChargeLedger.Simulator run [--charge-points N] [--sessions N | --duration SECONDS] [--rate FRAMES_PER_S] " +
         "[--transport ws|mqtt] [--gateway-url ws://127.0.0.1:33033/ocpp] [--password P] [--offline-share 0.1] [--duplicate-share 0.1] " +
-        "[--fault-share 0.05] [--seed N] [--truth-file truth.json] [--id-prefix SIM-]\n" +
-        "       ChargeLedger.Simulator check --truth-file truth.json   (CHARGELEDGER_API_URL, CHARGELEDGER_API_KEY)";
+        "[--fault-share 0.05] [--seed N] [--truth-file truth.json] [--id-prefix SIM-] [--call-timeout SECONDS] [--retry-for SECONDS]\n" +
+        "       ChargeLedger.Simulator check --truth-file truth.json [--price-per-kwh 0.40 --vat-percent 19]   (CHARGELEDGER_API_URL, CHARGELEDGER_API_KEY)";
 }

@@ -19,9 +19,15 @@ internal static class CanonicalJson
     private static readonly SearchValues<byte> MustEscape = SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
 
+    // Every append canonicalizes each event: one writer per thread keeps its buffers warm instead of allocating them.
+    [ThreadStatic]
+    private static Writer? perThread;
+
     /// <summary>The canonical UTF-8 bytes; throws <see cref="InvalidEventException"/> when the text is not JSON jsonb accepts.</summary>
     public static byte[] Canonicalize(ReadOnlyMemory<byte> json, string what)
     {
+        var writer = perThread ??= new Writer();
+        writer.Clear();
         try
         {
             if (!System.Text.Unicode.Utf8.IsValid(json.Span))
@@ -29,17 +35,16 @@ internal static class CanonicalJson
                 throw new InvalidOperationException("the text is not valid UTF-8");
             }
             var reader = new Utf8JsonReader(json.Span, ReaderOptions);
-            var output = new ArrayBufferWriter<byte>(json.Length + 16);
             if (!reader.Read())
             {
                 throw new InvalidOperationException("the text is empty");
             }
-            WriteValue(ref reader, json, output);
+            writer.WriteValue(ref reader);
             if (reader.Read())
             {
                 throw new InvalidOperationException("there is content after the JSON value");
             }
-            return output.WrittenSpan.ToArray();
+            return writer.Output.ToArray();
         }
         catch (JsonException e)
         {
@@ -51,103 +56,10 @@ internal static class CanonicalJson
         }
     }
 
-    private static void WriteValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, ArrayBufferWriter<byte> output)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.StartObject:
-                WriteObject(ref reader, json, output);
-                break;
-            case JsonTokenType.StartArray:
-                output.Write("["u8);
-                var first = true;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    if (!first)
-                    {
-                        output.Write(","u8);
-                    }
-                    first = false;
-                    WriteValue(ref reader, json, output);
-                }
-                output.Write("]"u8);
-                break;
-            case JsonTokenType.String:
-                WriteString(ref reader, output);
-                break;
-            case JsonTokenType.Number:
-                WriteNumber(reader.ValueSpan, output);
-                break;
-            case JsonTokenType.True:
-                output.Write("true"u8);
-                break;
-            case JsonTokenType.False:
-                output.Write("false"u8);
-                break;
-            default:
-                output.Write("null"u8);
-                break;
-        }
-    }
-
-    /// <summary>Members sorted by their unescaped key bytes; of duplicate keys the last one wins, as in jsonb.</summary>
-    private static void WriteObject(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, ArrayBufferWriter<byte> output)
-    {
-        var scratch = new ArrayBufferWriter<byte>(256);
-        var members = new List<(ReadOnlyMemory<byte> Key, int Order, int Start, int Length)>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            // An unescaped key is its input bytes (the token starts at its opening quote): no copy needed.
-            ReadOnlyMemory<byte> key = reader.ValueIsEscaped
-                ? Unescaped(ref reader)
-                : json.Slice(checked((int)reader.TokenStartIndex) + 1, reader.ValueSpan.Length);
-            reader.Read();
-            var start = scratch.WrittenCount;
-            WriteString(key.Span, output: scratch);
-            scratch.Write(":"u8);
-            WriteValue(ref reader, json, scratch);
-            members.Add((key, members.Count, start, scratch.WrittenCount - start));
-        }
-        members.Sort(static (a, b) =>
-        {
-            var byKey = a.Key.Span.SequenceCompareTo(b.Key.Span);
-            return byKey != 0 ? byKey : a.Order.CompareTo(b.Order);
-        });
-        output.Write("{"u8);
-        var first = true;
-        for (var i = 0; i < members.Count; i++)
-        {
-            if (i + 1 < members.Count && members[i + 1].Key.Span.SequenceEqual(members[i].Key.Span))
-            {
-                continue;
-            }
-            if (!first)
-            {
-                output.Write(","u8);
-            }
-            first = false;
-            output.Write(scratch.WrittenSpan.Slice(members[i].Start, members[i].Length));
-        }
-        output.Write("}"u8);
-    }
-
-    private static void WriteString(ref Utf8JsonReader reader, ArrayBufferWriter<byte> output)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            // Without escapes the raw bytes are already canonical: JSON forbids raw control characters, quotes and backslashes.
-            output.Write("\""u8);
-            output.Write(reader.ValueSpan);
-            output.Write("\""u8);
-            return;
-        }
-        WriteString(Unescaped(ref reader), output);
-    }
-
     /// <summary>Escapes only what JSON requires: quote, backslash and control characters (as \u00XX).</summary>
-    internal static void WriteString(ReadOnlySpan<byte> text, ArrayBufferWriter<byte> output)
+    internal static void WriteString(ReadOnlySpan<byte> text, ByteBuffer output)
     {
-        output.Write("\""u8);
+        output.Write((byte)'"');
         for (var at = text.IndexOfAny(MustEscape); at >= 0; at = text.IndexOfAny(MustEscape))
         {
             output.Write(text[..at]);
@@ -163,34 +75,32 @@ internal static class CanonicalJson
             text = text[(at + 1)..];
         }
         output.Write(text);
-        output.Write("\""u8);
+        output.Write((byte)'"');
     }
 
     private static byte Hex(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
 
-    private static byte[] Unescaped(ref Utf8JsonReader reader)
+    private static void WriteNumber(ReadOnlySpan<byte> raw, ByteBuffer output)
     {
-        if (!reader.ValueIsEscaped)
+        // Integers (the common case) reduce without parsing: trailing zeros become the exponent. The length bound
+        // keeps numeric's digit limit to the general rule.
+        if (raw.IndexOfAny(".eE"u8) < 0 && raw.Length <= 100_000)
         {
-            return reader.ValueSpan.ToArray();
-        }
-        var buffer = new byte[reader.ValueSpan.Length];
-        var written = reader.CopyString(buffer);
-        var text = buffer.AsSpan(0, written);
-        // jsonb cannot store U+0000; rejecting it here keeps one bad event from failing a whole group commit.
-        if (text.Contains((byte)0))
-        {
-            throw new InvalidOperationException("text contains U+0000, which PostgreSQL jsonb cannot store");
-        }
-        return text.ToArray();
-    }
-
-    private static void WriteNumber(ReadOnlySpan<byte> raw, ArrayBufferWriter<byte> output)
-    {
-        // Integers not ending in zero are already canonical; everything else goes through the general rule.
-        if (raw.IndexOfAny(".eE"u8) < 0 && raw[^1] != (byte)'0')
-        {
-            output.Write(raw);
+            var digits = raw[0] == (byte)'-' ? raw[1..] : raw;
+            var significant = digits.TrimEnd((byte)'0');
+            if (significant.Length == 0)
+            {
+                output.Write((byte)'0');
+                return;
+            }
+            var zeros = digits.Length - significant.Length;
+            output.Write(raw[..^zeros]);
+            if (zeros > 0)
+            {
+                output.Write((byte)'e');
+                zeros.TryFormat(output.GetSpan(11), out var written, default, CultureInfo.InvariantCulture);
+                output.Advance(written);
+            }
             return;
         }
         output.Write(Encoding.UTF8.GetBytes(NormalizeNumber(Encoding.UTF8.GetString(raw))));
@@ -238,4 +148,178 @@ internal static class CanonicalJson
         }
         return text.ToString();
     }
+
+    /// <summary>
+    /// Writes members in input order and records where each one went; an object whose keys were not already
+    /// strictly ascending is then rewritten in place, sorted, with the last of duplicate keys kept.
+    /// </summary>
+    private sealed class Writer
+    {
+        private readonly ByteBuffer keys = new(256);
+        private readonly ByteBuffer scratch = new(1024);
+        private readonly Comparison<Member> byKeyThenOrder;
+        private Member[] members = new Member[64];
+        private int memberCount;
+
+        public Writer() =>
+            byKeyThenOrder = (a, b) =>
+            {
+                var byKey = Key(a).SequenceCompareTo(Key(b));
+                return byKey != 0 ? byKey : a.Order.CompareTo(b.Order);
+            };
+
+        public ByteBuffer Output { get; } = new(1024);
+
+        public void Clear()
+        {
+            Output.Clear();
+            keys.Clear();
+            memberCount = 0;
+        }
+
+        public void WriteValue(ref Utf8JsonReader reader)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    WriteObject(ref reader);
+                    break;
+                case JsonTokenType.StartArray:
+                    Output.Write((byte)'[');
+                    var first = true;
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (!first)
+                        {
+                            Output.Write((byte)',');
+                        }
+                        first = false;
+                        WriteValue(ref reader);
+                    }
+                    Output.Write((byte)']');
+                    break;
+                case JsonTokenType.String:
+                    if (reader.ValueIsEscaped)
+                    {
+                        scratch.Clear();
+                        Unescape(ref reader, scratch);
+                        WriteString(scratch.WrittenSpan, Output);
+                    }
+                    else
+                    {
+                        // Without escapes the raw bytes are already canonical: JSON forbids raw control characters, quotes and backslashes.
+                        Output.Write((byte)'"');
+                        Output.Write(reader.ValueSpan);
+                        Output.Write((byte)'"');
+                    }
+                    break;
+                case JsonTokenType.Number:
+                    WriteNumber(reader.ValueSpan, Output);
+                    break;
+                case JsonTokenType.True:
+                    Output.Write("true"u8);
+                    break;
+                case JsonTokenType.False:
+                    Output.Write("false"u8);
+                    break;
+                default:
+                    Output.Write("null"u8);
+                    break;
+            }
+        }
+
+        private void WriteObject(ref Utf8JsonReader reader)
+        {
+            var objectStart = Output.Length;
+            var memberBase = memberCount;
+            var keyBase = keys.Length;
+            var ascending = true;
+            Output.Write((byte)'{');
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var keyStart = keys.Length;
+                if (reader.ValueIsEscaped)
+                {
+                    Unescape(ref reader, keys);
+                }
+                else
+                {
+                    keys.Write(reader.ValueSpan);
+                }
+                var member = new Member(keyStart, keys.Length - keyStart, 0, 0, memberCount - memberBase);
+                if (memberCount > memberBase)
+                {
+                    ascending &= Key(members[memberCount - 1]).SequenceCompareTo(Key(member)) < 0;
+                    Output.Write((byte)',');
+                }
+                var start = Output.Length;
+                WriteString(Key(member), Output);
+                Output.Write((byte)':');
+                reader.Read();
+                WriteValue(ref reader);
+                Push(member with { Start = start, Length = Output.Length - start });
+            }
+            if (ascending)
+            {
+                Output.Write((byte)'}');
+            }
+            else
+            {
+                Reorder(objectStart, members.AsSpan(memberBase, memberCount - memberBase));
+            }
+            memberCount = memberBase;
+            keys.Truncate(keyBase);
+        }
+
+        private void Reorder(int objectStart, Span<Member> list)
+        {
+            list.Sort(byKeyThenOrder);
+            var bodyStart = objectStart + 1;
+            scratch.Clear();
+            scratch.Write(Output.Slice(bodyStart, Output.Length - bodyStart));
+            Output.Truncate(bodyStart);
+            var first = true;
+            for (var i = 0; i < list.Length; i++)
+            {
+                // Of duplicate keys the last one wins, as in jsonb.
+                if (i + 1 < list.Length && Key(list[i + 1]).SequenceEqual(Key(list[i])))
+                {
+                    continue;
+                }
+                if (!first)
+                {
+                    Output.Write((byte)',');
+                }
+                first = false;
+                Output.Write(scratch.Slice(list[i].Start - bodyStart, list[i].Length));
+            }
+            Output.Write((byte)'}');
+        }
+
+        private ReadOnlySpan<byte> Key(Member member) => keys.Slice(member.KeyStart, member.KeyLength);
+
+        private void Push(Member member)
+        {
+            if (memberCount == members.Length)
+            {
+                Array.Resize(ref members, members.Length * 2);
+            }
+            members[memberCount++] = member;
+        }
+
+        private static void Unescape(ref Utf8JsonReader reader, ByteBuffer target)
+        {
+            var span = target.GetSpan(reader.ValueSpan.Length);
+            var written = reader.CopyString(span);
+            // jsonb cannot store U+0000; rejecting it here keeps one bad event from failing a whole group commit.
+            if (span[..written].Contains((byte)0))
+            {
+                throw new InvalidOperationException("text contains U+0000, which PostgreSQL jsonb cannot store");
+            }
+            target.Advance(written);
+        }
+    }
+
+    /// <summary>Where a member's key (in the key buffer) and its written text (in the output) are, and its input order.</summary>
+    private readonly record struct Member(int KeyStart, int KeyLength, int Start, int Length, int Order);
 }

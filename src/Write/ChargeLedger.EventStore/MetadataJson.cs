@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using NodaTime;
@@ -9,28 +8,33 @@ namespace ChargeLedger.EventStore;
 /// <summary>EventMetadata as stored in the jsonb <c>metadata</c> column; absent values are omitted.</summary>
 internal static class MetadataJson
 {
+    // Every appended event serializes its metadata: one buffer per thread instead of one per event.
+    [ThreadStatic]
+    private static Buffers? perThread;
+
     /// <summary>
     /// Writes the canonical form directly (keys in ordinal order, <see cref="CanonicalJson"/> string escaping), so the
     /// append path need not canonicalize what it just produced. Throws when a value holds U+0000, which jsonb cannot store.
     /// </summary>
     public static byte[] Serialize(EventMetadata metadata)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        var first = true;
-        buffer.Write("{"u8);
-        Member("causationId"u8, metadata.CausationId?.ToString());
-        Member("chargePointId"u8, metadata.ChargePointId);
-        Member("correlationId"u8, metadata.CorrelationId?.ToString());
-        Member("deviceTime"u8, Format(metadata.DeviceTime));
-        Member("ocppMessageId"u8, metadata.OcppMessageId);
-        Member("raw"u8, metadata.Raw);
-        Member("receivedAt"u8, Format(metadata.ReceivedAt));
-        Member("source"u8, metadata.Source);
-        Member("topic"u8, metadata.Topic);
-        buffer.Write("}"u8);
-        return buffer.WrittenSpan.ToArray();
+        var buffers = perThread ??= new Buffers();
+        var output = buffers.Output;
+        output.Clear();
+        output.Write((byte)'{');
+        Id("causationId"u8, metadata.CausationId);
+        Text("chargePointId"u8, metadata.ChargePointId);
+        Id("correlationId"u8, metadata.CorrelationId);
+        Time("deviceTime"u8, metadata.DeviceTime);
+        Text("ocppMessageId"u8, metadata.OcppMessageId);
+        Text("raw"u8, metadata.Raw);
+        Time("receivedAt"u8, metadata.ReceivedAt);
+        Text("source"u8, metadata.Source);
+        Text("topic"u8, metadata.Topic);
+        output.Write((byte)'}');
+        return output.ToArray();
 
-        void Member(ReadOnlySpan<byte> name, string? value)
+        void Text(ReadOnlySpan<byte> name, string? value)
         {
             if (value is null)
             {
@@ -40,14 +44,95 @@ internal static class MetadataJson
             {
                 throw new InvalidEventException($"Event metadata '{Encoding.UTF8.GetString(name)}' contains U+0000, which PostgreSQL jsonb cannot store.");
             }
-            if (!first)
+            Name(name);
+            var text = buffers.Text;
+            text.Clear();
+            text.Advance(Encoding.UTF8.GetBytes(value, text.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length))));
+            CanonicalJson.WriteString(text.WrittenSpan, output);
+        }
+
+        void Id(ReadOnlySpan<byte> name, Guid? value)
+        {
+            if (value is not { } id)
             {
-                buffer.Write(","u8);
+                return;
             }
-            first = false;
-            CanonicalJson.WriteString(name, buffer);
-            buffer.Write(":"u8);
-            CanonicalJson.WriteString(Encoding.UTF8.GetBytes(value), buffer);
+            Name(name);
+            output.Write((byte)'"');
+            id.TryFormat(output.GetSpan(36), out var written);
+            output.Advance(written);
+            output.Write((byte)'"');
+        }
+
+        void Time(ReadOnlySpan<byte> name, Instant? value)
+        {
+            if (value is not { } instant)
+            {
+                return;
+            }
+            Name(name);
+            output.Write((byte)'"');
+            WriteInstant(instant, output);
+            output.Write((byte)'"');
+        }
+
+        void Name(ReadOnlySpan<byte> name)
+        {
+            if (output.Length > 1)
+            {
+                output.Write((byte)',');
+            }
+            output.Write((byte)'"');
+            output.Write(name);
+            output.Write("\":"u8);
+        }
+    }
+
+    /// <summary>The ISO-8601 text of <see cref="InstantPattern.ExtendedIso"/> (fraction without trailing zeros), written without the pattern engine.</summary>
+    internal static void WriteInstant(Instant instant, ByteBuffer output)
+    {
+        var utc = instant.InUtc().LocalDateTime;
+        if (utc.Year is < 1 or > 9999)
+        {
+            output.Write(Encoding.UTF8.GetBytes(InstantPattern.ExtendedIso.Format(instant)));
+            return;
+        }
+        var span = output.GetSpan(30);
+        Digits(span, utc.Year, 4);
+        span[4] = (byte)'-';
+        Digits(span[5..], utc.Month, 2);
+        span[7] = (byte)'-';
+        Digits(span[8..], utc.Day, 2);
+        span[10] = (byte)'T';
+        Digits(span[11..], utc.Hour, 2);
+        span[13] = (byte)':';
+        Digits(span[14..], utc.Minute, 2);
+        span[16] = (byte)':';
+        Digits(span[17..], utc.Second, 2);
+        var length = 19;
+        var nanoseconds = utc.NanosecondOfSecond;
+        if (nanoseconds > 0)
+        {
+            span[length++] = (byte)'.';
+            var digits = 9;
+            while (nanoseconds % 10 == 0)
+            {
+                nanoseconds /= 10;
+                digits--;
+            }
+            Digits(span[length..], nanoseconds, digits);
+            length += digits;
+        }
+        span[length++] = (byte)'Z';
+        output.Advance(length);
+    }
+
+    private static void Digits(Span<byte> span, int value, int count)
+    {
+        for (var i = count - 1; i >= 0; i--)
+        {
+            span[i] = (byte)('0' + value % 10);
+            value /= 10;
         }
     }
 
@@ -67,12 +152,17 @@ internal static class MetadataJson
             Raw: Get(root, "raw"));
     }
 
-    private static string? Format(Instant? instant) => instant is { } value ? InstantPattern.ExtendedIso.Format(value) : null;
-
     private static Instant? Parse(string? text) => text is null ? null : InstantPattern.ExtendedIso.Parse(text).Value;
 
     private static string? Get(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
+
+    private sealed class Buffers
+    {
+        public ByteBuffer Output { get; } = new(512);
+
+        public ByteBuffer Text { get; } = new(256);
+    }
 }

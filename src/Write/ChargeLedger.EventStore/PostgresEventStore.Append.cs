@@ -2,6 +2,7 @@ using System.Data;
 using System.Diagnostics;
 using System.Text;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ChargeLedger.EventStore;
 
@@ -9,6 +10,12 @@ public sealed partial class PostgresEventStore
 {
     // Advisory lock class for stream locks (two-key form, so it never collides with single-key locks).
     private const int StreamLockClass = 0x434C_5354; // "CLST"
+
+    // From this many rows on, COPY's cheaper per-row work outweighs its two extra round trips (measured with eng/bench eventstore).
+    private const int CopyThreshold = 64;
+
+    // Below this many units, handing the preparation to other threads costs more than it saves.
+    private const int ParallelPrepareThreshold = 64;
 
     public async Task<IReadOnlyList<StreamAppendResult>> AppendAsync(AppendUnit unit, CancellationToken cancellationToken)
     {
@@ -25,18 +32,7 @@ public sealed partial class PostgresEventStore
     public async Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken)
     {
         var outcomes = new AppendOutcome[units.Count];
-        var prepared = new List<PreparedUnit>(units.Count);
-        for (var i = 0; i < units.Count; i++)
-        {
-            try
-            {
-                prepared.Add(Prepare(i, units[i]));
-            }
-            catch (EventStoreException e)
-            {
-                outcomes[i] = new AppendOutcome.Rejected(e);
-            }
-        }
+        var prepared = PrepareAll(units, outcomes);
         if (prepared.Count > 0)
         {
             try
@@ -282,10 +278,16 @@ public sealed partial class PostgresEventStore
         expected == ExpectedVersion.Any || expected.Value == current;
 
     /// <summary>
-    /// Inserts the accepted rows from arrays (positions come from the identity default and are returned), writes
-    /// the stream heads, and commits and sends the wake-up NOTIFY when asked: one round trip.
+    /// Writes the accepted rows and the stream heads, and commits and sends the wake-up NOTIFY when asked. Small
+    /// group commits insert from arrays in one round trip; large ones stream the rows with binary COPY (less work
+    /// for the server per row) and read the positions back by transaction id, in three round trips.
     /// </summary>
-    private static async Task WriteAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
+    private static Task WriteAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken) =>
+        state.Rows.Count >= CopyThreshold
+            ? CopyAsync(connection, state, lockFirst, commit, cancellationToken)
+            : InsertAsync(connection, state, lockFirst, commit, cancellationToken);
+
+    private static async Task InsertAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
     {
         var rows = state.Rows;
         var streamIds = new string[rows.Count];
@@ -301,7 +303,6 @@ public sealed partial class PostgresEventStore
             (streamIds[i], versions[i], eventIds[i], types[i], data[i], metadata[i], hashes[i]) =
                 (row.StreamId, row.Version, row.Event.EventId, row.Event.Type, row.Event.DataText, row.Event.MetadataText, row.Hash);
         }
-        var heads = state.Touched.Order(StringComparer.Ordinal).ToArray();
         await using var batch = new NpgsqlBatch(connection);
         if (lockFirst is not null)
         {
@@ -313,14 +314,7 @@ public sealed partial class PostgresEventStore
             RETURNING stream_id, stream_version, position
             """,
             Param(streamIds), Param(versions), Param(eventIds), Param(types), Param(data), Param(metadata), Param(hashes)));
-        batch.BatchCommands.Add(Command("""
-            INSERT INTO streams (stream_id, version, last_hash)
-            SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
-            ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash, updated_at = now()
-            """,
-            Param(heads),
-            Param(heads.Select(h => state.Heads[h].Version).ToArray()),
-            Param(heads.Select(h => state.Heads[h].Hash).ToArray())));
+        AddHeads(batch, state);
         if (commit)
         {
             AddCommitAndNotify(batch);
@@ -334,9 +328,114 @@ public sealed partial class PostgresEventStore
         {
             state.Positions[(reader.GetString(0), reader.GetInt64(1))] = reader.GetInt64(2);
         }
-        // Drain the rest, so an error in a later statement (the COMMIT included) surfaces here.
+        await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
+    {
+        if (lockFirst is not null)
+        {
+            await using var begin = new NpgsqlBatch(connection);
+            AddBeginAndLocks(begin, lockFirst);
+            await begin.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var rows = state.Rows;
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY events (stream_id, stream_version, event_id, type, data, metadata, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Event.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Event.Type, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Event.DataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Event.MetadataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            }
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using var batch = new NpgsqlBatch(connection);
+        // COPY draws positions from the identity sequence in row order, and a session's draws only grow.
+        batch.BatchCommands.Add(Command("SELECT position FROM events WHERE transaction_id = pg_current_xact_id() ORDER BY transaction_id, position"));
+        AddHeads(batch, state);
+        if (commit)
+        {
+            AddCommitAndNotify(batch);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var at = 0;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = rows[at++];
+            state.Positions[(row.StreamId, row.Version)] = reader.GetInt64(0);
+        }
+        if (at != rows.Count)
+        {
+            throw new InvalidOperationException($"COPY stored {at} of {rows.Count} rows.");
+        }
+        await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddHeads(NpgsqlBatch batch, AppendState state)
+    {
+        var heads = state.Touched.Order(StringComparer.Ordinal).ToArray();
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO streams (stream_id, version, last_hash)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])
+            ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash, updated_at = now()
+            """,
+            Param(heads),
+            Param(heads.Select(h => state.Heads[h].Version).ToArray()),
+            Param(heads.Select(h => state.Heads[h].Hash).ToArray())));
+    }
+
+    /// <summary>Reads past the remaining results, so an error in a later statement (the COMMIT included) surfaces here.</summary>
+    private static async Task DrainAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
         {
+        }
+    }
+
+    /// <summary>
+    /// Validates, canonicalizes and serializes every unit before the database is touched; a unit that fails is
+    /// rejected alone. A large group commit is prepared on every core: the database waits for it meanwhile.
+    /// </summary>
+    private List<PreparedUnit> PrepareAll(IReadOnlyList<AppendUnit> units, AppendOutcome[] outcomes)
+    {
+        var prepared = new PreparedUnit?[units.Count];
+        if (units.Count >= ParallelPrepareThreshold)
+        {
+            try
+            {
+                Parallel.For(0, units.Count, PrepareAt);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < units.Count; i++)
+            {
+                PrepareAt(i);
+            }
+        }
+        return prepared.OfType<PreparedUnit>().ToList();
+
+        void PrepareAt(int i)
+        {
+            try
+            {
+                prepared[i] = Prepare(i, units[i]);
+            }
+            catch (EventStoreException e)
+            {
+                outcomes[i] = new AppendOutcome.Rejected(e);
+            }
         }
     }
 
@@ -387,7 +486,15 @@ public sealed partial class PostgresEventStore
         {
             throw new EventTooLargeException(streamId, e.EventId, size, limits.MaxEventBytes);
         }
-        var canonicalData = CanonicalJson.Canonicalize(e.Data, $"Event {e.EventId} data");
+        byte[] canonicalData;
+        try
+        {
+            canonicalData = CanonicalJson.Canonicalize(e.Data, "data");
+        }
+        catch (InvalidEventException invalid)
+        {
+            throw new InvalidEventException($"Event {e.EventId} {invalid.Message}");
+        }
         return new PreparedEvent(
             e.EventId, e.Type, Encoding.UTF8.GetString(e.Data.Span), Encoding.UTF8.GetString(metadata), canonicalData, CanonicalMetadata: metadata);
     }

@@ -50,6 +50,39 @@ public sealed class RemoteCommandDeciderTests
     }
 
     [Fact]
+    public void GivenASentReset_WhenTheReplyBreaksTheResetResponseSchema_ThenTheReplyIsRecordedWithTheViolation()
+    {
+        var result = new RecordRemoteCommandResult(Given.Cid, "u-100", "ocpp/cp/CP-1/Reply", """{"status":"Maybe"}""", Given.Now);
+
+        var events = RemoteCommandDecider.Decide(result, Requested());
+
+        var replied = Assert.IsType<RemoteCommandReplied>(Assert.Single(events));
+        Assert.Equal(("""{"status":"Maybe"}""", "cmd-1"), (replied.PayloadJson, replied.CommandId));
+        Assert.Equal("PropertyConstraintViolation: Reset response: $.status \"Maybe\" is not one of Accepted, Rejected", replied.Violation);
+        Assert.Equal(RemoteCommandStatus.Replied, Given.Fold(Requested(), events).Commands["cmd-1"].Status);
+    }
+
+    [Fact]
+    public void GivenASentReset_WhenTheReplyMissesARequiredField_ThenTheViolationNamesIt()
+    {
+        var result = new RecordRemoteCommandResult(Given.Cid, "u-100", "ocpp/cp/CP-1/Reply", "{}", Given.Now);
+
+        var replied = Assert.IsType<RemoteCommandReplied>(Assert.Single(RemoteCommandDecider.Decide(result, Requested())));
+
+        Assert.Equal("OccurenceConstraintViolation: Reset response: $.status is required but missing", replied.Violation);
+    }
+
+    [Fact]
+    public void GivenRequested_WhenACallErrorCarriesACodeOutsideOcpp16_ThenTheFailureIsRecordedWithTheViolation()
+    {
+        var error = new RecordRemoteCommandError(Given.Cid, "u-100", "ocpp/cp/CP-1/Reply", "Oops", "no reset", null, Given.Now);
+
+        var failed = Assert.IsType<RemoteCommandFailed>(Assert.Single(RemoteCommandDecider.Decide(error, Requested())));
+
+        Assert.Equal(("Oops", "ErrorCode 'Oops' is not an OCPP 1.6 error code"), (failed.ErrorCode, failed.Violation));
+    }
+
+    [Fact]
     public void GivenRequested_WhenTimedOut_ThenTimedOutOnceAndLateReplyIgnored()
     {
         var state = Requested();

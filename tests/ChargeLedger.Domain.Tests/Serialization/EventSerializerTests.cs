@@ -61,6 +61,7 @@ public sealed class EventSerializerTests
         new TariffPublished(new TariffDefinition("T-1", Device, "EUR", 0.39m, 0.01m, 0.1m, 15, 0.5m, 1m, 50m, 19m, "Europe/Berlin",
             [new TariffBand("night", new TimeOnly(22, 0), new TimeOnly(6, 0), 0.2m, 0.005m, [IsoDayOfWeek.Friday])]), At),
         new TariffWithdrawn("T-1", Device, "closed", At),
+        new TariffAssigned("CP-1", "T-1", Device, "anna", At),
         new ComplaintOpened("C-1", ComplaintSubjectKind.Transaction, "7", Device, Device, "too much", "anna", At),
         new ComplaintNoteAdded("C-1", "N-1", "called", "anna", At),
         new ComplaintEvidenceAttached("C-1", "E-1", "transaction-7", 3, 42, "stop frame", "anna", At),
@@ -81,7 +82,7 @@ public sealed class EventSerializerTests
             "FirmwareStatusReported", "HeartbeatReceived", "IdTagBlocked", "IdTagExpired", "IdTagLinkedToAccount", "IdTagRegistered",
             "IdTagUnblocked", "MessageRejected", "MeterValuesRecorded", "OrphanMeterValuesRecorded", "OrphanStopRecorded",
             "RemoteCommandFailed", "RemoteCommandReplied", "RemoteCommandRequested", "RemoteCommandSent", "RemoteCommandTimedOut",
-            "TariffPublished", "TariffWithdrawn",
+            "TariffAssigned", "TariffPublished", "TariffWithdrawn",
             "TransactionAnomalyDetected", "TransactionIdAssigned", "TransactionStarted", "TransactionStopped",
         ];
 

@@ -16,6 +16,7 @@ public sealed class BillingEventSerializationTests
     public static TheoryData<object> Events() => new(
         new TariffPublished(Tariff(min: 1m, max: 50m, bands: [Band("night", 22, 6, 0.20m, 0.005m), Band("weekend", 0, 0, 0.3m, 0m, IsoDayOfWeek.Sunday)]), Now),
         new TariffWithdrawn("ac-standard", At("2026-09-01T00:00:00Z"), "site closed", Now),
+        new TariffAssigned("CP-1", "ac-standard", At("2026-09-01T00:00:00Z"), "anna", Now),
         new ComplaintOpened("c-1", ComplaintSubjectKind.ChargePoint, "CP-1", At("2026-06-10T00:00:00Z"), At("2026-06-11T00:00:00Z"), "offline", "anna", Now),
         new ComplaintNoteAdded("c-1", "n-1", "called", "anna", Now),
         new ComplaintEvidenceAttached("c-1", "e-1", "chargepoint-CP-1", 12, null, null, "anna", Now),
@@ -30,7 +31,7 @@ public sealed class BillingEventSerializationTests
 
         Assert.Equal(@event.GetType().Name, type);
         Assert.Equal(@event, EventSerializer.Deserialize(type, json));
-        Assert.Matches("^(tariff-ac-standard|complaint-c-1)$", StreamIds.For(@event));
+        Assert.Matches("^(tariff-ac-standard|tariffassignment-CP-1|complaint-c-1)$", StreamIds.For(@event));
     }
 
     [Fact]

@@ -9,6 +9,8 @@ public sealed class InteropTests
 {
     private static string Port => TestServices.MqttPort.ToString(CultureInfo.InvariantCulture);
 
+    private static string[] Mosquitto => ["-h", TestServices.MqttHost, "-p", Port, "-V", "mqttv5", .. TestClients.CredentialArguments()];
+
     private static string BrokerUrl => $"mqtt://{TestServices.MqttHost}:{Port}";
 
     [Fact]
@@ -20,7 +22,7 @@ public sealed class InteropTests
 
         for (var i = 0; i < 5; i++)
         {
-            await PeerProcess.RunAsync(TestClients.Patience, "mosquitto_pub", "-h", TestServices.MqttHost, "-p", Port, "-V", "mqttv5", "-q", "1", "-t", topic, "-m", $"{{\"n\":{i},\"ü\":\"€\"}}");
+            await PeerProcess.RunAsync(TestClients.Patience, "mosquitto_pub", [.. Mosquitto, "-q", "1", "-t", topic, "-m", $"{{\"n\":{i},\"ü\":\"€\"}}"]);
         }
 
         var received = await TestClients.ReceiveAsync(client, 5);
@@ -32,7 +34,7 @@ public sealed class InteropTests
     public async Task GivenMosquittoSub_WhenWePublishAtQos1_ThenItPrintsEveryMessage()
     {
         var topic = $"interop/{Guid.NewGuid():N}/out";
-        await using var sub = PeerProcess.Start("mosquitto_sub", "-h", TestServices.MqttHost, "-p", Port, "-V", "mqttv5", "-q", "1", "-t", topic, "-i", TestClients.UniqueId("msub"));
+        await using var sub = PeerProcess.Start("mosquitto_sub", [.. Mosquitto, "-q", "1", "-t", topic, "-i", TestClients.UniqueId("msub")]);
         await using var client = await TestClients.StartAsync(TestClients.Options(TestClients.UniqueId("pub")));
         // mosquitto_sub prints nothing when subscribed, so publish a probe until one comes through; probes still in
         // flight may print later, so they are filtered out rather than counted.

@@ -31,6 +31,11 @@ internal sealed class PeerProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(argument);
         }
+        // MQTT.js peers read the broker account from the environment, as every client here does.
+        foreach (var (name, value) in TestSupport.TestServices.MqttEnvironment)
+        {
+            info.Environment[name] = value;
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var peer = new PeerProcess(process);
         process.OutputDataReceived += (_, e) =>

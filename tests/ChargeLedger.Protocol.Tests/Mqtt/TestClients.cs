@@ -15,11 +15,17 @@ internal static class TestClients
         Host = TestServices.MqttHost,
         Port = port ?? TestServices.MqttPort,
         ClientId = clientId,
+        Username = TestServices.MqttUsername,
+        Password = TestServices.MqttPassword is { } password ? System.Text.Encoding.UTF8.GetBytes(password) : null,
         KeepAlive = TimeSpan.FromSeconds(10),
         ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
         ReconnectMaxDelay = TimeSpan.FromSeconds(1),
         SessionExpiryIntervalSeconds = 300,
     };
+
+    /// <summary>The broker account as mosquitto_pub/mosquitto_sub arguments (none while the broker has no accounts).</summary>
+    public static string[] CredentialArguments() =>
+        TestServices.MqttUsername is { } username ? ["-u", username, "-P", TestServices.MqttPassword ?? string.Empty] : [];
 
     public static async Task<MqttClient> StartAsync(MqttClientOptions options)
     {

@@ -21,6 +21,9 @@ internal static class BillingScenario
     public static Message PublishTariff(TariffDefinition? tariff = null) =>
         BillingDatabase.Command(TariffFrom, new TariffPublished(tariff ?? Tariff(), TariffFrom));
 
+    /// <summary>Any tariff published as of its validity start.</summary>
+    public static Message Command(TariffDefinition tariff) => BillingDatabase.Command(tariff.ValidFrom, new TariffPublished(tariff, tariff.ValidFrom));
+
     public static Message LinkTag(string idTag, string account, Instant at) =>
         BillingDatabase.Command(at, new IdTagRegistered(idTag, null, null, null, at), new IdTagLinkedToAccount(idTag, account, at));
 

@@ -24,6 +24,7 @@ public static class ApiPipeline
         app.MapOperationsEndpoints();
         app.MapSupportEndpoints();
         app.MapBillingEndpoints();
+        app.MapTariffAssignmentEndpoints();
         app.MapAuditEndpoints();
         app.MapAdminEndpoints();
         return app;

@@ -1,3 +1,4 @@
+using System.Text;
 using ChargeLedger.Domain.Serialization;
 using ChargeLedger.EventStore;
 using ChargeLedger.Projections.DomainEvents;
@@ -8,14 +9,15 @@ namespace ChargeLedger.Projections.AuditTrail;
 /// <summary>
 /// An index over the log for audit trails: one row per event with its device time, the charge point, transaction,
 /// connector and idTag it concerns, and the frame we sent for it. The event's own columns (data, raw frame, topic,
-/// OCPP message id, hash) are copied from the event table of the same database in the same statement, so the
-/// batch's JSON never travels back to the server.
+/// OCPP message id, hash) are the stored event's, written with the index columns in one binary COPY per batch.
 /// </summary>
 public sealed class AuditTrailProjection : IProjection
 {
     public string Name => AuditTrailTables.ProjectionName;
 
     public int Version => 1;
+
+    public bool DefersIndexesOnRebuild => true;
 
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{AuditTrailTables.Events} (
@@ -49,26 +51,32 @@ public sealed class AuditTrailProjection : IProjection
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
         // Events the domain does not know (yet) are indexed too, with what the store knows about them.
-        var rows = batch.Select(e => AuditFacts.Of(e, EventSerializer.Deserialize(e.Type, e.Data.Span))).ToList();
-        await using var command = context.CreateCommand($"""
-            INSERT INTO {context.Table(AuditTrailTables.Events)}
-                (position, stream_id, stream_version, type, occurred_at, recorded_at, received_at, data, raw, topic, ocpp_message_id, hash,
-                 charge_point_id, transaction_id, connector_id, id_tag, sent)
-            SELECT e.position, e.stream_id, e.stream_version, e.type, u.occurred_at, e.recorded_at, u.received_at, e.data,
-                   e.metadata->>'raw', e.metadata->>'topic', e.metadata->>'ocppMessageId', e.hash,
-                   u.charge_point_id, u.transaction_id, u.connector_id, u.id_tag, u.sent::jsonb
-            FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::integer[], $6::integer[], $7::text[], $8::text[])
-                AS u(position, occurred_at, received_at, charge_point_id, transaction_id, connector_id, id_tag, sent)
-            JOIN events e ON e.position = u.position
-            """);
-        command.Longs(rows, r => r.Position)
-            .Times(rows, r => r.OccurredAt)
-            .Times(rows, r => r.ReceivedAt)
-            .Texts(rows, r => r.ChargePointId)
-            .Ints(rows, r => r.TransactionId)
-            .Ints(rows, r => r.ConnectorId)
-            .Texts(rows, r => r.IdTag)
-            .Texts(rows, r => r.Sent);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var rows = batch.Select(e => (Recorded: e, Facts: AuditFacts.Of(e, EventSerializer.Deserialize(e.Type, e.Data.Span)))).ToList();
+        await CopyRows.WriteAsync(context, AuditTrailTables.Events,
+            "position, stream_id, stream_version, type, occurred_at, recorded_at, received_at, data, raw, topic, ocpp_message_id, hash, " +
+            "charge_point_id, transaction_id, connector_id, id_tag, sent",
+            rows,
+            async (w, row, ct) =>
+            {
+                var (e, facts) = row;
+                await w.ColumnAsync(e.Position, ct).ConfigureAwait(false);
+                await w.ColumnAsync(e.StreamId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(e.StreamVersion, ct).ConfigureAwait(false);
+                await w.ColumnAsync(e.Type, ct).ConfigureAwait(false);
+                await w.ColumnAsync(facts.OccurredAt, ct).ConfigureAwait(false);
+                await w.ColumnAsync(e.RecordedAt, ct).ConfigureAwait(false);
+                await w.ColumnAsync(facts.ReceivedAt, ct).ConfigureAwait(false);
+                await w.JsonColumnAsync(Encoding.UTF8.GetString(e.Data.Span), ct).ConfigureAwait(false);
+                await w.ColumnAsync(e.Metadata.Raw, ct).ConfigureAwait(false);
+                await w.ColumnAsync(e.Metadata.Topic, ct).ConfigureAwait(false);
+                await w.ColumnAsync(e.Metadata.OcppMessageId, ct).ConfigureAwait(false);
+                await w.WriteAsync(e.Hash.ToArray(), NpgsqlTypes.NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
+                await w.ColumnAsync(facts.ChargePointId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(facts.TransactionId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(facts.ConnectorId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(facts.IdTag, ct).ConfigureAwait(false);
+                await w.JsonColumnAsync(facts.Sent, ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 }

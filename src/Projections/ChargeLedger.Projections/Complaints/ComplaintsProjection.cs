@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using ChargeLedger.Domain.Complaints;
 using ChargeLedger.EventStore;
@@ -12,6 +13,8 @@ namespace ChargeLedger.Projections.Complaints;
 /// </summary>
 public sealed class ComplaintsProjection : IProjection
 {
+    private static readonly FrozenSet<string> Handled = DecodedEvent.TypeNamesWhere(typeof(IComplaintEvent).IsAssignableFrom);
+
     public string Name => ComplaintsTables.ProjectionName;
 
     public int Version => 1;
@@ -74,7 +77,7 @@ public sealed class ComplaintsProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
-        var events = DecodedEvent.Decode(batch).Where(e => e.Event is IComplaintEvent).ToList();
+        var events = DecodedEvent.Decode(batch, Handled).ToList();
         if (events.Count == 0)
         {
             return;

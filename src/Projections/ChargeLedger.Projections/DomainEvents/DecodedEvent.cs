@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using ChargeLedger.Domain.Serialization;
 using ChargeLedger.EventStore;
 
@@ -17,4 +18,28 @@ internal readonly record struct DecodedEvent(RecordedEvent Recorded, object Even
             }
         }
     }
+
+    /// <summary>
+    /// Only the events whose stored type is in <paramref name="types"/>, in commit order: the JSON of every other event
+    /// is never parsed, which is most of a projection's CPU during a rebuild.
+    /// </summary>
+    public static IEnumerable<DecodedEvent> Decode(IReadOnlyList<RecordedEvent> batch, FrozenSet<string> types)
+    {
+        foreach (var recorded in batch)
+        {
+            if (types.Contains(recorded.Type) && EventSerializer.Deserialize(recorded.Type, recorded.Data.Span) is { } domainEvent)
+            {
+                yield return new DecodedEvent(recorded, domainEvent);
+            }
+        }
+    }
+
+    /// <summary>The stored type names of every registered event type matching <paramref name="wanted"/> (e.g. an aggregate's marker interface).</summary>
+    public static FrozenSet<string> TypeNamesWhere(Func<Type, bool> wanted) =>
+        EventTypes.Names.Where(name => wanted(EventTypes.InfoFor(name)!.Type)).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The stored type names of <paramref name="eventTypes"/>, for <see cref="Decode(IReadOnlyList{RecordedEvent}, FrozenSet{string})"/>.</summary>
+    public static FrozenSet<string> TypeNames(params Type[] eventTypes) =>
+        eventTypes.Select(t => EventTypes.NameOf(t) ?? throw new ArgumentException($"{t.Name} is not a registered event type.", nameof(eventTypes)))
+            .ToFrozenSet(StringComparer.Ordinal);
 }

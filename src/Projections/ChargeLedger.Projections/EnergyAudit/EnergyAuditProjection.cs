@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using ChargeLedger.Domain.ChargePoints;
 using ChargeLedger.Domain.Orphans;
 using ChargeLedger.Domain.Shared;
@@ -16,9 +17,15 @@ namespace ChargeLedger.Projections.EnergyAudit;
 /// </summary>
 public sealed class EnergyAuditProjection : IProjection
 {
+    private static readonly FrozenSet<string> Handled = DecodedEvent.TypeNames(
+        typeof(TransactionStarted), typeof(TransactionStopped), typeof(ConnectorReleased), typeof(MeterValuesRecorded),
+        typeof(ConnectorMeterValuesRecorded), typeof(OrphanMeterValuesRecorded), typeof(OrphanStopRecorded));
+
     public string Name => EnergyAuditTables.ProjectionName;
 
     public int Version => 1;
+
+    public bool DefersIndexesOnRebuild => true;
 
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{EnergyAuditTables.Readings} (
@@ -60,7 +67,7 @@ public sealed class EnergyAuditProjection : IProjection
         var readings = new List<Reading>();
         var starts = new List<TransactionStarted>();
         var stops = new List<TransactionStopped>();
-        foreach (var (recorded, domainEvent) in DecodedEvent.Decode(batch))
+        foreach (var (recorded, domainEvent) in DecodedEvent.Decode(batch, Handled))
         {
             var position = recorded.Position;
             switch (domainEvent)
@@ -113,16 +120,22 @@ public sealed class EnergyAuditProjection : IProjection
         }
         if (readings.Count > 0)
         {
-            await using var command = context.CreateCommand($"""
-                INSERT INTO {context.Table(EnergyAuditTables.Readings)}
-                    (position, sample_index, charge_point_id, connector_id, device_time, wh, kind, transaction_id, reported_transaction_id)
-                SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[], $5::timestamptz[], $6::bigint[], $7::text[],
-                                     $8::integer[], $9::integer[])
-                """);
-            command.Longs(readings, r => r.Position).Ints(readings, r => r.SampleIndex).Texts(readings, r => r.ChargePointId)
-                .Ints(readings, r => r.ConnectorId).Times(readings, r => r.DeviceTime).Longs(readings, r => r.Wh).Texts(readings, r => r.Kind)
-                .Ints(readings, r => r.TransactionId).Ints(readings, r => r.ReportedTransactionId);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await CopyRows.WriteAsync(context, EnergyAuditTables.Readings,
+                "position, sample_index, charge_point_id, connector_id, device_time, wh, kind, transaction_id, reported_transaction_id",
+                readings,
+                async (w, r, ct) =>
+                {
+                    await w.ColumnAsync(r.Position, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.SampleIndex, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.ChargePointId, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.ConnectorId, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.DeviceTime, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Wh, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Kind, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.TransactionId, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.ReportedTransactionId, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -144,7 +144,7 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
-        var events = DecodedEvent.Decode(batch).Where(e => LedgerStateLoader.Concerns(e.Event)).ToList();
+        var events = DecodedEvent.Decode(batch, LedgerStateLoader.Concerned).ToList();
         if (events.Count == 0)
         {
             return;

@@ -27,9 +27,11 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
     {
         switch (domainEvent)
         {
-            case ITariffEvent:
-                state.AddTariffEvent(domainEvent, recorded.Position);
-                state.NewTariffEvents.Add((recorded.Position, ((ITariffEvent)domainEvent).TariffId, recorded.Type, System.Text.Encoding.UTF8.GetString(recorded.Data.Span)));
+            case ITariffEvent e:
+                AddTariffEvent(recorded, domainEvent, e.TariffId);
+                break;
+            case TariffAssigned e:
+                AddTariffEvent(recorded, domainEvent, e.TariffId);
                 break;
             case IdTagRegistered e:
                 SetAccount(e.IdTag, e.BillingAccount, recorded.Position);
@@ -61,6 +63,13 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
                 Refund(recorded, e, amount);
                 break;
         }
+    }
+
+    // Tariff versions and assignments are kept as stored events: every batch prices with the full tariff history.
+    private void AddTariffEvent(RecordedEvent recorded, object domainEvent, string tariffId)
+    {
+        state.AddTariffEvent(domainEvent, recorded.Position);
+        state.NewTariffEvents.Add((recorded.Position, tariffId, recorded.Type, System.Text.Encoding.UTF8.GetString(recorded.Data.Span)));
     }
 
     private void SetAccount(string idTag, string? account, long position)
@@ -105,7 +114,8 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
         var (start, stop, meterStop) = (session.StartedAt, session.StoppedAt!.Value, session.MeterStop!.Value);
         var inWindow = session.Samples.Where(s => s.At >= start && s.At <= stop).ToList();
         session.Discrepancy = MeterCrossCheck.Check(session.MeterStart, meterStop, session.Samples);
-        var (tariff, reason) = TariffRule.Select(state.Tariffs, start);
+        var assignment = TariffAssignmentState.AssignmentAt(state.Assignments.GetValueOrDefault(session.ChargePointId) ?? [], start);
+        var (tariff, reason) = TariffRule.Select(state.Tariffs, assignment?.TariffId, start);
         reason ??= stop < start ? $"stop {stop} before start {start}"
             : meterStop < session.MeterStart ? $"meterStop {meterStop} Wh below meterStart {session.MeterStart} Wh"
             : null;
@@ -135,6 +145,7 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
 
         session.BillingAccount ??= state.Accounts.GetValueOrDefault(StreamIds.IdTagKey(session.IdTag)) ?? LedgerTables.UnassignedAccount;
         var sources = new SortedSet<long> { session.StartPosition, session.StopPosition!.Value, trigger.Position, state.TariffVersionPositions[(tariff.TariffId, tariff.ValidFrom)] };
+        if (assignment is not null) sources.Add(state.AssignmentPositions[assignment]);
         sources.UnionWith(inWindow.Select(s => s.Position));
         sources.UnionWith(statuses.Select(s => s.Position));
         var added = Postings.ForPricing(session.SessionId, session.BillingAccount, priced, session.Posted, sources.ToList(), trigger.RecordedAt);

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using ChargeLedger.Domain.Billing;
 using ChargeLedger.Domain.ChargePoints;
@@ -72,10 +73,11 @@ internal static class LedgerStateLoader
         return state;
     }
 
-    /// <summary>Whether a batch has anything for the ledger (the charge-point traffic it ignores is most of the log).</summary>
-    public static bool Concerns(object domainEvent) => domainEvent is
-        Domain.Tariffs.ITariffEvent or IdTagRegistered or IdTagLinkedToAccount or TransactionStarted or MeterValuesRecorded
-        or TransactionStopped or ConnectorStatusReported or ComplaintOpened or ComplaintResolved;
+    /// <summary>The stored types the ledger reads; the charge-point traffic it ignores (most of the log) is never parsed.</summary>
+    public static FrozenSet<string> Concerned { get; } = DecodedEvent.TypeNamesWhere(type =>
+        typeof(Domain.Tariffs.ITariffEvent).IsAssignableFrom(type) || type == typeof(Domain.Tariffs.TariffAssigned) || type == typeof(IdTagRegistered)
+        || type == typeof(IdTagLinkedToAccount) || type == typeof(TransactionStarted) || type == typeof(MeterValuesRecorded) || type == typeof(TransactionStopped)
+        || type == typeof(ConnectorStatusReported) || type == typeof(ComplaintOpened) || type == typeof(ComplaintResolved));
 
     private static async Task LoadTariffsAsync(ProjectionContext context, LedgerWorkingSet state, CancellationToken cancellationToken)
     {

@@ -26,6 +26,12 @@ internal sealed class LedgerWorkingSet
 
     public Dictionary<string, TariffState> Tariffs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Tariff assignments per charge point, in log order.</summary>
+    public Dictionary<string, List<TariffAssigned>> Assignments { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Position of each assignment (a source of the postings of the sessions it prices).</summary>
+    public Dictionary<TariffAssigned, long> AssignmentPositions { get; } = [];
+
     /// <summary>Position of the TariffPublished event of each version (a source of the postings it prices).</summary>
     public Dictionary<(string TariffId, Instant ValidFrom), long> TariffVersionPositions { get; } = [];
 
@@ -63,6 +69,17 @@ internal sealed class LedgerWorkingSet
 
     public void AddTariffEvent(object tariffEvent, long position)
     {
+        if (tariffEvent is TariffAssigned assigned)
+        {
+            if (!Assignments.TryGetValue(assigned.ChargePointId, out var list))
+            {
+                list = [];
+                Assignments.Add(assigned.ChargePointId, list);
+            }
+            list.Add(assigned);
+            AssignmentPositions[assigned] = position;
+            return;
+        }
         var id = ((ITariffEvent)tariffEvent).TariffId;
         Tariffs[id] = TariffState.Evolve(Tariffs.GetValueOrDefault(id) ?? TariffState.Initial, tariffEvent);
         if (tariffEvent is TariffPublished published)

@@ -4,29 +4,35 @@ using NodaTime;
 namespace ChargeLedger.Projections.Ledger;
 
 /// <summary>
-/// Which tariff prices a session. The domain does not assign tariffs to charge points, so one tariff applies network-wide:
-/// the tariff with id <see cref="DefaultTariffId"/> when it was ever published, otherwise the only tariff when exactly one
-/// exists. Of that tariff, the version valid at the session's start (device time) is used. Anything else leaves the
-/// session unpriced with the reason.
+/// Which tariff prices a session: the tariff assigned to its charge point at the session's start (device time), when
+/// there is one. Otherwise the tariff with id <see cref="DefaultTariffId"/> when it was ever published, or the only
+/// tariff when exactly one exists. Of that tariff, the version valid at the session's start is used. Anything else
+/// leaves the session unpriced with the reason; an assigned tariff without a valid version never falls back, since
+/// pricing with another tariff than the one assigned would bill the wrong price silently.
 /// </summary>
 internal static class TariffRule
 {
     public const string DefaultTariffId = "default";
 
-    public static (TariffDefinition? Tariff, string? UnpricedReason) Select(IReadOnlyDictionary<string, TariffState> tariffs, Instant sessionStart)
+    public static (TariffDefinition? Tariff, string? UnpricedReason) Select(
+        IReadOnlyDictionary<string, TariffState> tariffs, string? assignedTariffId, Instant sessionStart)
     {
-        var published = tariffs.Where(t => t.Value.Versions.Count > 0).ToList();
         string tariffId;
-        if (tariffs.TryGetValue(DefaultTariffId, out var fallback) && fallback.Versions.Count > 0)
+        if (assignedTariffId is not null)
+            tariffId = assignedTariffId;
+        else if (tariffs.TryGetValue(DefaultTariffId, out var fallback) && fallback.Versions.Count > 0)
             tariffId = DefaultTariffId;
-        else if (published.Count == 1)
-            tariffId = published[0].Key;
         else
-            return (null, published.Count == 0
-                ? "no tariff published"
-                : $"{published.Count} tariffs published and none with id '{DefaultTariffId}': no rule picks one");
+        {
+            var published = tariffs.Where(t => t.Value.Versions.Count > 0).ToList();
+            if (published.Count != 1)
+                return (null, published.Count == 0
+                    ? "no tariff published"
+                    : $"{published.Count} tariffs published, none assigned to the charge point and none with id '{DefaultTariffId}': no rule picks one");
+            tariffId = published[0].Key;
+        }
 
-        var state = tariffs[tariffId];
+        var state = tariffs.GetValueOrDefault(tariffId) ?? TariffState.Initial;
         if (state.VersionAt(sessionStart) is { } version)
             return (version, null);
         return (null, state.WithdrawnFrom is { } withdrawn && sessionStart >= withdrawn

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using ChargeLedger.Domain.Orphans;
 using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Transactions;
@@ -13,9 +14,14 @@ namespace ChargeLedger.Projections.Transactions;
 /// </summary>
 public sealed class TransactionsProjection : IProjection
 {
+    private static readonly FrozenSet<string> Handled = DecodedEvent.TypeNames(
+        typeof(TransactionStarted), typeof(TransactionStopped), typeof(TransactionAnomalyDetected), typeof(MeterValuesRecorded), typeof(OrphanStopRecorded));
+
     public string Name => TransactionsTables.ProjectionName;
 
     public int Version => 1;
+
+    public bool DefersIndexesOnRebuild => true;
 
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{TransactionsTables.Transactions} (
@@ -100,7 +106,7 @@ public sealed class TransactionsProjection : IProjection
         var anomalies = new List<(long Position, TransactionAnomalyDetected Event)>();
         var readings = new List<Reading>();
         var orphanStops = new List<(long Position, OrphanStopRecorded Event)>();
-        foreach (var (recorded, domainEvent) in DecodedEvent.Decode(batch))
+        foreach (var (recorded, domainEvent) in DecodedEvent.Decode(batch, Handled))
         {
             switch (domainEvent)
             {
@@ -220,35 +226,32 @@ public sealed class TransactionsProjection : IProjection
         }
     }
 
-    private static async Task InsertReadingsAsync(List<Reading> rows, ProjectionContext context, CancellationToken cancellationToken)
-    {
-        await using var command = context.CreateCommand($"""
-            INSERT INTO {context.Table(TransactionsTables.MeterValues)}
-                (position, sample_index, stream_version, transaction_id, connector_id, source, device_time, received_at, measurand, context,
-                 phase, location, unit, format, raw_value, number, energy_wh)
-            SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::integer[], $5::integer[], $6::text[], $7::timestamptz[],
-                                 $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-                                 $16::numeric[], $17::bigint[])
-            """);
-        command.Longs(rows, r => r.Recorded.Position)
-            .Ints(rows, r => r.Index)
-            .Longs(rows, r => r.Recorded.StreamVersion)
-            .Ints(rows, r => r.Event.TransactionId)
-            .Ints(rows, r => r.Event.ConnectorId)
-            .Texts(rows, r => r.Event.Source.ToString())
-            .Times(rows, r => r.Sample.Timestamp)
-            .Times(rows, r => r.Event.ReceivedAt)
-            .Texts(rows, r => r.Sample.Measurand)
-            .Texts(rows, r => r.Sample.Context)
-            .Texts(rows, r => r.Sample.Phase)
-            .Texts(rows, r => r.Sample.Location)
-            .Texts(rows, r => r.Sample.Unit)
-            .Texts(rows, r => r.Sample.Format)
-            .Texts(rows, r => r.Sample.Value)
-            .Decimals(rows, r => r.Sample.Number)
-            .Longs(rows, r => r.Sample.EnergyWh);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private static Task InsertReadingsAsync(List<Reading> rows, ProjectionContext context, CancellationToken cancellationToken) =>
+        CopyRows.WriteAsync(context, TransactionsTables.MeterValues,
+            "position, sample_index, stream_version, transaction_id, connector_id, source, device_time, received_at, measurand, context, " +
+            "phase, location, unit, format, raw_value, number, energy_wh",
+            rows,
+            async (w, r, ct) =>
+            {
+                await w.ColumnAsync(r.Recorded.Position, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Index, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Recorded.StreamVersion, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Event.TransactionId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Event.ConnectorId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Event.Source.ToString(), ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Timestamp, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Event.ReceivedAt, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Measurand, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Context, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Phase, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Location, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Unit, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Format, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Value, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.Number, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Sample.EnergyWh, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     private static async Task InsertOrphanStopsAsync(List<(long Position, OrphanStopRecorded Event)> rows, ProjectionContext context, CancellationToken cancellationToken)
     {

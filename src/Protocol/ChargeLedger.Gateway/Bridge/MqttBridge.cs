@@ -38,11 +38,23 @@ public sealed class MqttBridge : IHostedService, IAsyncDisposable
             ClientId = settings.MqttClientId,
             Username = settings.MqttUsername,
             Password = settings.MqttPassword is { } password ? Encoding.UTF8.GetBytes(password) : null,
+            Tls = settings.MqttTls ? MqttTlsOptions.FromPemFiles(settings.MqttTlsCaFile, settings.MqttTlsCertificateFile, settings.MqttTlsKeyFile) : null,
             CleanStart = true,
             SessionExpiryIntervalSeconds = 0,
             ReconnectMaxDelay = TimeSpan.FromSeconds(5),
         });
-        _client.StatusChanged += change => _logger.LogInformation("MQTT {Status}: {Reason}", change.Status, change.Reason);
+        _client.StatusChanged += change =>
+        {
+            // A refused CONNACK (wrong account, not authorised) is an operator's problem, not routine reconnecting.
+            if (change.ReasonCode is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized)
+            {
+                _logger.LogError("MQTT {Status}: {Reason}", change.Status, change.Reason);
+            }
+            else
+            {
+                _logger.LogInformation("MQTT {Status}: {Reason}", change.Status, change.Reason);
+            }
+        };
     }
 
     public bool IsConnected => _client.Status == MqttClientStatus.Connected;

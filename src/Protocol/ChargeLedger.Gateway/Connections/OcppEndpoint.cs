@@ -16,6 +16,7 @@ public sealed class OcppEndpoint(
     SessionRegistry registry,
     MqttBridge bridge,
     CredentialStore credentials,
+    ClientCertificateAuthenticator certificates,
     GatewayMetrics metrics,
     ILogger<OcppEndpoint> logger)
 {
@@ -49,11 +50,20 @@ public sealed class OcppEndpoint(
             return;
         }
         var hasCredentials = BasicCredentials.TryParse(context.Request.Headers.Authorization, out var basic);
-        if (Authenticate(identity, hasCredentials, basic) is { } refusal)
+        var certificate = context.Connection.ClientCertificate;
+        var refusal = certificate is not null && certificates.Enabled
+            ? certificates.Check(certificate, identity)
+            : settings.AuthMode == GatewayAuthMode.Certificate ? "client_certificate_required" : Authenticate(identity, hasCredentials, basic);
+        if (refusal is not null)
         {
             metrics.OnAuthFailure();
-            logger.LogWarning("Authentication failed for {ChargePointId} from {IpAddress}: {Reason}", identity, ip, refusal);
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"ChargeLedger OCPP\", charset=\"UTF-8\"";
+            logger.LogWarning(
+                "Authentication failed for {ChargePointId} from {IpAddress}: {Reason} (client certificate: {Subject})",
+                identity, ip, refusal, certificate?.Subject ?? "none");
+            if (certificate is null)
+            {
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"ChargeLedger OCPP\", charset=\"UTF-8\"";
+            }
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, refusal, identity, ip).ConfigureAwait(false);
             return;
         }
@@ -69,7 +79,8 @@ public sealed class OcppEndpoint(
             KeepAliveInterval = settings.PingInterval,
             KeepAliveTimeout = settings.PingInterval,
         }).ConfigureAwait(false);
-        var session = new ChargePointSession(identity, hasCredentials ? basic.Username : null, ip, socket, bridge, settings, metrics, logger, context.RequestAborted);
+        var username = certificate is not null ? identity : hasCredentials ? basic.Username : null;
+        var session = new ChargePointSession(identity, username, ip, socket, bridge, settings, metrics, logger, context.RequestAborted);
         if (registry.Register(session) is { } previous)
         {
             // The replaced connection's disconnected notice goes out before the new connected notice.

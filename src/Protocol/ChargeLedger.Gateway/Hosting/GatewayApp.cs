@@ -1,6 +1,7 @@
 using ChargeLedger.Gateway.Bridge;
 using ChargeLedger.Gateway.Connections;
 using ChargeLedger.Gateway.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace ChargeLedger.Gateway.Hosting;
 
@@ -16,7 +17,17 @@ public static class GatewayApp
         {
             var certificate = DevCertificate.Load(settings);
             builder.WebHost.UseKestrelHttpsConfiguration();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate;
+                if (settings.ClientCertificateAuthorityPath is not null)
+                {
+                    // Any certificate passes the TLS handshake; the OCPP endpoint checks it against the CA and the
+                    // identity, so a refusal is an HTTP 401 with a reason, a log line and a metric, not a bare TLS alert.
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.ClientCertificateValidation = (_, _, _) => true;
+                }
+            }));
         }
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         logging?.Invoke(builder.Logging);
@@ -24,6 +35,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton(new CredentialStore(settings.CredentialsPath));
+        builder.Services.AddSingleton(ClientCertificateAuthenticator.From(settings));
         builder.Services.AddSingleton<MqttBridge>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MqttBridge>());
         builder.Services.AddHostedService<KeepAliveSweeper>();

@@ -10,6 +10,9 @@ public enum GatewayAuthMode
 
     /// <summary>Charge points with a stored password must present it; the others may connect without one.</summary>
     Optional,
+
+    /// <summary>OCPP security profile 3: every charge point presents a client certificate whose CN is its identity.</summary>
+    Certificate,
 }
 
 /// <summary>Everything the gateway needs, read from <c>CHARGELEDGER_*</c> environment variables with EMQX-like defaults.</summary>
@@ -33,6 +36,16 @@ public sealed record GatewaySettings
 
     public string? MqttPassword { get; init; }
 
+    /// <summary>TLS to the broker, its certificate validated by the system store or by <see cref="MqttTlsCaFile"/>.</summary>
+    public bool MqttTls { get; init; }
+
+    public string? MqttTlsCaFile { get; init; }
+
+    /// <summary>PEM client certificate (and key) for brokers that authenticate by certificate.</summary>
+    public string? MqttTlsCertificateFile { get; init; }
+
+    public string? MqttTlsKeyFile { get; init; }
+
     public string MqttClientId { get; init; } = "chargeledger-gateway-" + Environment.MachineName.ToLowerInvariant();
 
     /// <summary>The node name in notice topics (EMQX: <c>emqx@host</c>).</summary>
@@ -47,6 +60,12 @@ public sealed record GatewaySettings
     public IReadOnlyDictionary<string, string> UpstreamOverrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public GatewayAuthMode AuthMode { get; init; } = GatewayAuthMode.Required;
+
+    /// <summary>
+    /// PEM CA of charge point client certificates (security profile 3). When set, wss listeners ask for a client
+    /// certificate; one that chains to this CA and whose CN is the identity authenticates the charge point.
+    /// </summary>
+    public string? ClientCertificateAuthorityPath { get; init; }
 
     public string CredentialsPath { get; init; } = Path.Combine(".local", "gateway", "credentials.json");
 
@@ -88,7 +107,8 @@ public sealed record GatewaySettings
         {
             "required" => GatewayAuthMode.Required,
             "optional" => GatewayAuthMode.Optional,
-            var other => throw new FormatException($"CHARGELEDGER_GATEWAY_AUTH must be required or optional, not '{other}'."),
+            "certificate" => GatewayAuthMode.Certificate,
+            var other => throw new FormatException($"CHARGELEDGER_GATEWAY_AUTH must be required, optional or certificate, not '{other}'."),
         };
         return new GatewaySettings
         {
@@ -100,12 +120,17 @@ public sealed record GatewaySettings
             MqttPort = Number("CHARGELEDGER_MQTT_PORT", d.MqttPort),
             MqttUsername = Optional("CHARGELEDGER_MQTT_USERNAME"),
             MqttPassword = Optional("CHARGELEDGER_MQTT_PASSWORD"),
+            MqttTls = Text("CHARGELEDGER_MQTT_TLS", "false").ToLowerInvariant() is "true" or "1" or "yes",
+            MqttTlsCaFile = Optional("CHARGELEDGER_MQTT_TLS_CA_FILE"),
+            MqttTlsCertificateFile = Optional("CHARGELEDGER_MQTT_TLS_CERT_FILE"),
+            MqttTlsKeyFile = Optional("CHARGELEDGER_MQTT_TLS_KEY_FILE"),
             MqttClientId = Text("CHARGELEDGER_GATEWAY_CLIENT_ID", d.MqttClientId),
             Node = Text("CHARGELEDGER_GATEWAY_NODE", d.Node),
             NoticePrefix = Text("CHARGELEDGER_NOTICE_PREFIX", d.NoticePrefix),
             Topics = OcppTopics.Default with { MountPoint = Text("CHARGELEDGER_MOUNT_POINT", OcppTopics.Default.MountPoint) },
             UpstreamOverrides = overrides,
             AuthMode = auth,
+            ClientCertificateAuthorityPath = Optional("CHARGELEDGER_GATEWAY_CLIENT_CA"),
             CredentialsPath = Text("CHARGELEDGER_GATEWAY_CREDENTIALS", d.CredentialsPath),
             MaxFrameBytes = Number("CHARGELEDGER_GATEWAY_MAX_FRAME_BYTES", d.MaxFrameBytes),
             MaxIdentityLength = Number("CHARGELEDGER_GATEWAY_MAX_IDENTITY_LENGTH", d.MaxIdentityLength),

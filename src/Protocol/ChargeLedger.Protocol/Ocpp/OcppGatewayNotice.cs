@@ -108,8 +108,9 @@ public sealed record OcppGatewayNotice(
                 RawText = System.Text.Encoding.UTF8.GetString(payload),
             };
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string value holding invalid UTF-8 (JsonDocument checks it only when read).
             return null;
         }
     }

@@ -61,68 +61,73 @@ public sealed class OcppSchemaValidator
         {
             return new OcppError(OcppErrorCode.NotImplemented, $"'{action}' is not an OCPP 1.6 action", uniqueId);
         }
-        var violation = Check(schema, payload, "$");
-        return violation is null ? null : violation with { Description = $"{action} {kind}: {violation.Description}", UniqueId = uniqueId };
+        var violation = Check(schema, payload);
+        return violation is null ? null : new OcppError(violation.Code, $"{action} {kind}: ${violation.Path} {violation.Problem}", uniqueId);
     }
 
-    private static OcppError? Check(SchemaNode node, JsonElement value, string path)
+    /// <summary>A violation with its JSON path below the payload, built only on failure (valid messages allocate no paths).</summary>
+    private sealed record Violation(OcppErrorCode Code, string Path, string Problem)
     {
-        if (node.Types.Length > 0 && !node.Types.Any(t => HasType(value, t)))
+        public Violation Under(string segment) => this with { Path = segment + Path };
+    }
+
+    private static Violation? Check(SchemaNode node, JsonElement value)
+    {
+        if (node.Types.Length > 0 && !HasAnyType(value, node.Types))
         {
-            return Error(OcppErrorCode.TypeConstraintViolation, path, $"must be {string.Join(" or ", node.Types)}, was {OcppFrameFields.Describe(value)}");
+            return Error(OcppErrorCode.TypeConstraintViolation, "", $"must be {string.Join(" or ", node.Types)}, was {OcppFrameFields.Describe(value)}");
         }
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                return CheckObject(node, value, path);
+                return CheckObject(node, value);
             case JsonValueKind.Array:
-                return CheckArray(node, value, path);
+                return CheckArray(node, value);
             case JsonValueKind.String:
-                return CheckString(node, value.GetString()!, path);
+                return CheckString(node, value.GetString()!);
             case JsonValueKind.Number:
-                return CheckNumber(node, value, path);
+                return CheckNumber(node, value);
             default:
                 return null;
         }
     }
 
-    private static OcppError? CheckObject(SchemaNode node, JsonElement value, string path)
+    private static Violation? CheckObject(SchemaNode node, JsonElement value)
     {
         foreach (var required in node.Required)
         {
             if (!value.TryGetProperty(required, out _))
             {
-                return Error(OcppErrorCode.OccurenceConstraintViolation, $"{path}.{required}", "is required but missing");
+                return Error(OcppErrorCode.OccurenceConstraintViolation, "." + required, "is required but missing");
             }
         }
         foreach (var property in value.EnumerateObject())
         {
-            var propertyPath = $"{path}.{property.Name}";
             if (node.Properties is not null && node.Properties.TryGetValue(property.Name, out var child))
             {
-                if (Check(child, property.Value, propertyPath) is { } violation)
+                if (Check(child, property.Value) is { } violation)
                 {
-                    return violation;
+                    return violation.Under("." + property.Name);
                 }
             }
             else if (!node.AdditionalProperties)
             {
-                return Error(OcppErrorCode.FormationViolation, propertyPath, "is not a field of this message");
+                return Error(OcppErrorCode.FormationViolation, "." + property.Name, "is not a field of this message");
             }
         }
         return null;
     }
 
-    private static OcppError? CheckArray(SchemaNode node, JsonElement value, string path)
+    private static Violation? CheckArray(SchemaNode node, JsonElement value)
     {
         var length = value.GetArrayLength();
         if (node.MinItems is { } min && length < min)
         {
-            return Error(OcppErrorCode.OccurenceConstraintViolation, path, $"needs at least {min} item(s), has {length}");
+            return Error(OcppErrorCode.OccurenceConstraintViolation, "", $"needs at least {min} item(s), has {length}");
         }
         if (node.MaxItems is { } max && length > max)
         {
-            return Error(OcppErrorCode.OccurenceConstraintViolation, path, $"allows at most {max} item(s), has {length}");
+            return Error(OcppErrorCode.OccurenceConstraintViolation, "", $"allows at most {max} item(s), has {length}");
         }
         if (node.Items is null)
         {
@@ -131,53 +136,66 @@ public sealed class OcppSchemaValidator
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {
-            if (Check(node.Items, item, $"{path}[{index++}]") is { } violation)
+            if (Check(node.Items, item) is { } violation)
             {
-                return violation;
+                return violation.Under($"[{index}]");
             }
+            index++;
         }
         return null;
     }
 
-    private static OcppError? CheckString(SchemaNode node, string text, string path)
+    private static Violation? CheckString(SchemaNode node, string text)
     {
         if (node.Enum is not null && !node.Enum.Contains(text))
         {
-            return Error(OcppErrorCode.PropertyConstraintViolation, path, $"\"{Shorten(text)}\" is not one of {string.Join(", ", node.Enum)}");
+            return Error(OcppErrorCode.PropertyConstraintViolation, "", $"\"{Shorten(text)}\" is not one of {string.Join(", ", node.Enum)}");
         }
         if (node.MaxLength is { } maxLength && text.Length > maxLength)
         {
-            return Error(OcppErrorCode.PropertyConstraintViolation, path, $"is {text.Length} characters long, at most {maxLength} allowed");
+            return Error(OcppErrorCode.PropertyConstraintViolation, "", $"is {text.Length} characters long, at most {maxLength} allowed");
         }
         return node.Format switch
         {
             "date-time" when !OcppDateTime.TryParse(text, out _) =>
-                Error(OcppErrorCode.PropertyConstraintViolation, path, $"\"{Shorten(text)}\" is not an ISO 8601 date-time with Z or an offset"),
+                Error(OcppErrorCode.PropertyConstraintViolation, "", $"\"{Shorten(text)}\" is not an ISO 8601 date-time with Z or an offset"),
             "uri" when !Uri.TryCreate(text, UriKind.Absolute, out _) =>
-                Error(OcppErrorCode.PropertyConstraintViolation, path, $"\"{Shorten(text)}\" is not an absolute URI"),
+                Error(OcppErrorCode.PropertyConstraintViolation, "", $"\"{Shorten(text)}\" is not an absolute URI"),
             _ => null,
         };
     }
 
-    private static OcppError? CheckNumber(SchemaNode node, JsonElement value, string path)
+    private static Violation? CheckNumber(SchemaNode node, JsonElement value)
     {
         if (!value.TryGetDecimal(out var number))
         {
-            return Error(OcppErrorCode.PropertyConstraintViolation, path, $"{Shorten(value.GetRawText())} is out of range");
+            return Error(OcppErrorCode.PropertyConstraintViolation, "", $"{Shorten(value.GetRawText())} is out of range");
         }
         if (node.Minimum is { } minimum && number < minimum)
         {
-            return Error(OcppErrorCode.PropertyConstraintViolation, path, $"{number} is below the minimum {minimum}");
+            return Error(OcppErrorCode.PropertyConstraintViolation, "", $"{number} is below the minimum {minimum}");
         }
         if (node.Maximum is { } maximum && number > maximum)
         {
-            return Error(OcppErrorCode.PropertyConstraintViolation, path, $"{number} is above the maximum {maximum}");
+            return Error(OcppErrorCode.PropertyConstraintViolation, "", $"{number} is above the maximum {maximum}");
         }
         if (node.MultipleOf is { } step && number % step != 0)
         {
-            return Error(OcppErrorCode.PropertyConstraintViolation, path, $"{number} is not a multiple of {step}");
+            return Error(OcppErrorCode.PropertyConstraintViolation, "", $"{number} is not a multiple of {step}");
         }
         return null;
+    }
+
+    private static bool HasAnyType(JsonElement value, string[] types)
+    {
+        foreach (var type in types)
+        {
+            if (HasType(value, type))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool HasType(JsonElement value, string type) => type switch
@@ -196,7 +214,7 @@ public sealed class OcppSchemaValidator
     // a payload that passes here must also deserialize into the typed records.
     private static bool IsInteger(JsonElement value) => value.TryGetInt32(out _);
 
-    private static OcppError Error(OcppErrorCode code, string path, string problem) => new(code, $"{path} {problem}");
+    private static Violation Error(OcppErrorCode code, string path, string problem) => new(code, path, problem);
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 }

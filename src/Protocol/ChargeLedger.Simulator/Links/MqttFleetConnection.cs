@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using ChargeLedger.Protocol.Mqtt;
 using ChargeLedger.Protocol.Ocpp;
 
@@ -27,6 +29,11 @@ public sealed class MqttFleetConnection : IAsyncDisposable
             Host = options.MqttHost,
             Port = options.MqttPort,
             ClientId = $"chargeledger-simulator-{options.IdPrefix}{Guid.NewGuid():N}",
+            Username = options.MqttUsername,
+            Password = options.MqttPassword is { } password ? Encoding.UTF8.GetBytes(password) : null,
+            Tls = options.MqttTls
+                ? new MqttTlsOptions { TrustedCertificateAuthorities = options.MqttTlsCaFile is { } ca ? [X509CertificateLoader.LoadCertificateFromFile(ca)] : null }
+                : null,
             CleanStart = true,
             SessionExpiryIntervalSeconds = 0,
         });

@@ -22,7 +22,15 @@ public sealed class WebSocketLink(string chargePointId, SimulatorOptions options
         {
             socket.Options.SetRequestHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{chargePointId}:{password}")));
         }
-        await socket.ConnectAsync(new Uri($"{options.GatewayUrl}/{Uri.EscapeDataString(chargePointId)}"), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await socket.ConnectAsync(new Uri($"{options.GatewayUrl}/{Uri.EscapeDataString(chargePointId)}"), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         _socket = socket;
         _receiver = Task.Run(() => ReceiveAsync(socket), CancellationToken.None);
     }
@@ -34,11 +42,14 @@ public sealed class WebSocketLink(string chargePointId, SimulatorOptions options
     {
         if (_socket is { State: WebSocketState.Open } socket)
         {
+            // A gateway that is going away may never answer the close: give it a few seconds, then drop the socket.
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            patience.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellationToken).ConfigureAwait(false);
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", patience.Token).ConfigureAwait(false);
             }
-            catch (WebSocketException)
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
             {
                 socket.Abort();
             }
@@ -102,8 +113,9 @@ public sealed class WebSocketLink(string chargePointId, SimulatorOptions options
                 }
             }
         }
-        catch (WebSocketException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
+            // The connection is gone; the pending calls learn it below.
         }
         _pending.FailAll(new WebSocketException("the connection closed"));
     }

@@ -37,6 +37,9 @@ public sealed record SessionTruth
     public bool Completed { get; set; }
 }
 
+/// <summary>A CALL dropped unanswered after a lost connection.</summary>
+public sealed record UnconfirmedMessage(string ChargePointId, string UniqueId, string Action);
+
 /// <summary>Everything the simulator sent, written as JSON for <c>check</c> and for the full-pipeline tests.</summary>
 public sealed record GroundTruth
 {
@@ -50,12 +53,28 @@ public sealed record GroundTruth
 
     internal long MessageCounter;
     internal long FaultCounter;
+    internal long ResendCounter;
 
     /// <summary>Every frame sent, duplicates and replays included.</summary>
     public long MessagesSent { get => Interlocked.Read(ref MessageCounter); set => MessageCounter = value; }
 
     /// <summary>StatusNotification Faulted sent.</summary>
     public long Faults { get => Interlocked.Read(ref FaultCounter); set => FaultCounter = value; }
+
+    /// <summary>Frames sent again (same UniqueId) after a lost connection or a missing answer: not new messages.</summary>
+    public long Resends { get => Interlocked.Read(ref ResendCounter); set => ResendCounter = value; }
+
+    /// <summary>
+    /// How many distinct CALLs each charge point sent: its UniqueIds are <c>{chargePointId}-1</c> … <c>-{n}</c>, so the
+    /// exact set of messages the Central System must hold (less <see cref="Unconfirmed"/>) follows from this.
+    /// </summary>
+    public SortedDictionary<string, int> ChargePointMessages { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Messages that need not arrive (Heartbeat, Authorize, StatusNotification) that got no answer because the connection
+    /// was lost: like a real charge point the simulator drops them, so each is stored at most once, maybe not at all.
+    /// </summary>
+    public List<UnconfirmedMessage> Unconfirmed { get; init; } = [];
 
     /// <summary>CALLERRORs received and calls that got no answer.</summary>
     public List<string> Errors { get; init; } = [];
@@ -65,6 +84,22 @@ public sealed record GroundTruth
         lock (Errors)
         {
             Errors.Add(error);
+        }
+    }
+
+    internal void AddUnconfirmed(UnconfirmedMessage message)
+    {
+        lock (Unconfirmed)
+        {
+            Unconfirmed.Add(message);
+        }
+    }
+
+    internal void CountMessages(string chargePointId, int distinct)
+    {
+        lock (ChargePointMessages)
+        {
+            ChargePointMessages[chargePointId] = distinct;
         }
     }
 

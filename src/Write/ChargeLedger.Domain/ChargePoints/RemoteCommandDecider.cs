@@ -1,4 +1,6 @@
+using System.Text.Json;
 using ChargeLedger.Domain.Shared;
+using ChargeLedger.Protocol.Ocpp;
 
 namespace ChargeLedger.Domain.ChargePoints;
 
@@ -25,7 +27,7 @@ public static class RemoteCommandDecider
         state.CommandByUniqueId(command.UniqueId) switch
         {
             { IsAnswered: true } => None,
-            { } pending => [new RemoteCommandReplied(command.ChargePointId, pending.CommandId, command.UniqueId, command.PayloadJson, command.ReceivedAt)],
+            { } pending => [new RemoteCommandReplied(command.ChargePointId, pending.CommandId, command.UniqueId, command.PayloadJson, command.ReceivedAt, ResponseViolation(pending.Action, command.PayloadJson))],
             null => Uncorrelated(command.ChargePointId, command.Topic, command.PayloadJson, "CALLRESULT for no pending command", null, command.UniqueId, command.ReceivedAt, state),
         };
 
@@ -33,7 +35,7 @@ public static class RemoteCommandDecider
         state.CommandByUniqueId(command.UniqueId) switch
         {
             { IsAnswered: true } => None,
-            { } pending => [new RemoteCommandFailed(command.ChargePointId, pending.CommandId, command.UniqueId, command.ErrorCode, command.ErrorDescription, command.ErrorDetailsJson, command.ReceivedAt)],
+            { } pending => [new RemoteCommandFailed(command.ChargePointId, pending.CommandId, command.UniqueId, command.ErrorCode, command.ErrorDescription, command.ErrorDetailsJson, command.ReceivedAt, ErrorCodeViolation(command.ErrorCode))],
             null => Uncorrelated(command.ChargePointId, command.Topic, command.ErrorDetailsJson ?? string.Empty, $"CALLERROR for no pending command: {command.ErrorDescription}", command.ErrorCode, command.UniqueId, command.ReceivedAt, state),
         };
 
@@ -41,6 +43,24 @@ public static class RemoteCommandDecider
         state.Commands.TryGetValue(command.CommandId, out var pending) && !pending.IsAnswered
             ? [new RemoteCommandTimedOut(command.ChargePointId, command.CommandId, pending.UniqueId, command.ReceivedAt)]
             : None;
+
+    /// <summary>How a CALLRESULT payload breaks the official 1.6 response schema of the action we sent; null when it is valid.</summary>
+    public static string? ResponseViolation(RemoteAction action, string payloadJson)
+    {
+        try
+        {
+            using var payload = JsonDocument.Parse(payloadJson);
+            return OcppSchemaValidator.Default.ValidateResponse(action.ToString(), payload.RootElement)?.ToString();
+        }
+        catch (JsonException e)
+        {
+            return $"{action} response is not JSON: {e.Message}";
+        }
+    }
+
+    /// <summary>Null when the CALLERROR's code is one of the 1.6 codes (Table 7, 1.6 spellings).</summary>
+    public static string? ErrorCodeViolation(string errorCode) =>
+        Enum.GetNames<OcppErrorCode>().Contains(errorCode, StringComparer.Ordinal) ? null : $"ErrorCode '{errorCode}' is not an OCPP 1.6 error code";
 
     private static IReadOnlyList<object> Uncorrelated(string chargePointId, string topic, string raw, string reason, string? errorCode, string uniqueId, NodaTime.Instant receivedAt, ChargePointState state) =>
         ChargePointDecider.Decide(new RejectMessage(chargePointId, topic, System.Text.Encoding.UTF8.GetBytes(raw), reason, errorCode, uniqueId, receivedAt), state);

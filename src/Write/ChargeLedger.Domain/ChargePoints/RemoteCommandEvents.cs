@@ -26,10 +26,13 @@ public sealed record RemoteCommandRequested(
 
 public sealed record RemoteCommandSent(string ChargePointId, string CommandId, string UniqueId, Instant ReceivedAt) : IChargePointEvent;
 
-/// <summary>The charge point's CALLRESULT payload for the command.</summary>
-public sealed record RemoteCommandReplied(string ChargePointId, string CommandId, string UniqueId, string PayloadJson, Instant ReceivedAt) : IChargePointEvent;
+/// <summary>
+/// The charge point's CALLRESULT payload for the command. <see cref="Violation"/> (null when valid) says how the payload
+/// breaks the official OCPP 1.6 response schema of the action: an invalid answer is still recorded, with its reason.
+/// </summary>
+public sealed record RemoteCommandReplied(string ChargePointId, string CommandId, string UniqueId, string PayloadJson, Instant ReceivedAt, string? Violation = null) : IChargePointEvent;
 
-/// <summary>The charge point's CALLERROR for the command.</summary>
+/// <summary>The charge point's CALLERROR for the command; <see cref="Violation"/> is set when its ErrorCode is not an OCPP 1.6 code.</summary>
 public sealed record RemoteCommandFailed(
     string ChargePointId,
     string CommandId,
@@ -37,6 +40,7 @@ public sealed record RemoteCommandFailed(
     string ErrorCode,
     string ErrorDescription,
     string? ErrorDetailsJson,
-    Instant ReceivedAt) : IChargePointEvent;
+    Instant ReceivedAt,
+    string? Violation = null) : IChargePointEvent;
 
 public sealed record RemoteCommandTimedOut(string ChargePointId, string CommandId, string UniqueId, Instant ReceivedAt) : IChargePointEvent;

@@ -47,6 +47,7 @@ namespace ChargeLedger.Domain.Serialization;
 [JsonSerializable(typeof(IdTagLinkedToAccount))]
 [JsonSerializable(typeof(TariffPublished))]
 [JsonSerializable(typeof(TariffWithdrawn))]
+[JsonSerializable(typeof(TariffAssigned))]
 [JsonSerializable(typeof(ComplaintOpened))]
 [JsonSerializable(typeof(ComplaintNoteAdded))]
 [JsonSerializable(typeof(ComplaintEvidenceAttached))]

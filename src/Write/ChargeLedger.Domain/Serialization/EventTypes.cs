@@ -43,6 +43,7 @@ public static class EventTypes
         DomainJsonContext.Default.IdTagLinkedToAccount,
         DomainJsonContext.Default.TariffPublished,
         DomainJsonContext.Default.TariffWithdrawn,
+        DomainJsonContext.Default.TariffAssigned,
         DomainJsonContext.Default.ComplaintOpened,
         DomainJsonContext.Default.ComplaintNoteAdded,
         DomainJsonContext.Default.ComplaintEvidenceAttached,

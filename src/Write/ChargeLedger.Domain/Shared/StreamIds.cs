@@ -14,6 +14,8 @@ public static class StreamIds
 
     public static string Tariff(string tariffId) => "tariff-" + tariffId;
 
+    public static string TariffAssignments(string chargePointId) => "tariffassignment-" + chargePointId;
+
     public static string Complaint(string complaintId) => "complaint-" + complaintId;
 
     /// <summary>Rejected messages whose charge point could not be read from the topic.</summary>
@@ -29,6 +31,7 @@ public static class StreamIds
         IIdTagEvent e => IdTag(e.IdTag),
         IOrphanEvent e => Orphans(e.ChargePointId),
         Tariffs.ITariffEvent e => Tariff(e.TariffId),
+        Tariffs.ITariffAssignmentEvent e => TariffAssignments(e.ChargePointId),
         Complaints.IComplaintEvent e => Complaint(e.ComplaintId),
         _ => null,
     };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Threading.Channels;
 using ChargeLedger.EventStore;
 using ChargeLedger.Ingest.Ocpp;
 using ChargeLedger.Ingest.Pipeline;
@@ -30,6 +31,7 @@ public sealed class IngestHost : IAsyncDisposable
     private readonly FrameDecoder decoder;
     private readonly CancellationTokenSource stopping = new();
     private readonly List<Task> loops = [];
+    private readonly MqttSubscription[] subscriptions;
     private readonly BatchStatistics statistics = new();
     private long processed;
     private long acknowledged;
@@ -47,7 +49,8 @@ public sealed class IngestHost : IAsyncDisposable
             new TransactionIdAllocator(dataSource),
             new MessageDecider(settings.ChargePointPolicy, settings.TransactionPolicy),
             settings.StateCacheSize,
-            log);
+            log,
+            new SnapshotStore(dataSource, settings.SnapshotEvery));
         client = new MqttClient(new MqttClientOptions
         {
             Host = settings.MqttHost,
@@ -62,7 +65,22 @@ public sealed class IngestHost : IAsyncDisposable
             // Mosquitto 2.0 was seen to overrun a Receive Maximum of 4096 with a backlog; the packet id space is the real limit.
             ReceiveMaximum = ushort.MaxValue,
         });
-        client.StatusChanged += change => log($"mqtt {change.Status}: {change.Reason}");
+        subscriptions =
+        [
+            MqttSubscription.Shared(settings.SharedGroup, topics.Filter(OcppTopicKind.Upstream)),
+            MqttSubscription.Shared(settings.SharedGroup, topics.Filter(OcppTopicKind.Reply)),
+            MqttSubscription.Shared(settings.SharedGroup, OcppGatewayNotice.SubscriptionFilterUnder(settings.NoticePrefix)),
+        ];
+        client.StatusChanged += change =>
+        {
+            log($"mqtt {change.Status}: {change.Reason}");
+            if (change is { Status: MqttClientStatus.Connected, SessionPresent: true })
+            {
+                // Mosquitto 2.0 restores a persistent session after a restart but not its shared subscriptions (seen by
+                // eng/faults): renew them, which is harmless where the broker kept them. Not on the client's own thread.
+                _ = Task.Run(ResubscribeAsync, CancellationToken.None);
+            }
+        };
     }
 
     public IngestPipeline Pipeline { get; }
@@ -82,13 +100,7 @@ public sealed class IngestHost : IAsyncDisposable
         try
         {
             await host.client.StartAsync(cancellationToken).ConfigureAwait(false);
-            await host.client.SubscribeAsync(
-                [
-                    MqttSubscription.Shared(settings.SharedGroup, host.topics.Filter(OcppTopicKind.Upstream)),
-                    MqttSubscription.Shared(settings.SharedGroup, host.topics.Filter(OcppTopicKind.Reply)),
-                    MqttSubscription.Shared(settings.SharedGroup, OcppGatewayNotice.SubscriptionFilterUnder(settings.NoticePrefix)),
-                ],
-                cancellationToken).ConfigureAwait(false);
+            await host.client.SubscribeAsync(host.subscriptions, cancellationToken).ConfigureAwait(false);
             host.loops.Add(Task.Run(() => host.IngestLoopAsync(host.stopping.Token), CancellationToken.None));
             var dispatcher = new RemoteCommandDispatcher(host.store, host.dataSource, host.client, host.topics, settings.RemoteCommandTimeout, SystemClock.Instance, log);
             var sweeper = new StopMissingSweeper(host.store, host.dataSource, settings.TransactionPolicy, SystemClock.Instance, log);
@@ -102,6 +114,18 @@ public sealed class IngestHost : IAsyncDisposable
         {
             await host.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private async Task ResubscribeAsync()
+    {
+        try
+        {
+            await client.SubscribeAsync(subscriptions, stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MqttProtocolException or OperationCanceledException or ObjectDisposedException)
+        {
+            log($"mqtt renewing the subscriptions failed: {e.Message}");
         }
     }
 
@@ -128,19 +152,17 @@ public sealed class IngestHost : IAsyncDisposable
         stopping.Dispose();
     }
 
+    /// <summary>
+    /// Two stages: decoding + validation of the next batch runs while the current one is decided and committed;
+    /// replies go out strictly after the commit, acknowledgements after the replies.
+    /// </summary>
     private async Task IngestLoopAsync(CancellationToken cancellationToken)
     {
-        var reader = client.Messages;
+        var decoded = Channel.CreateBounded<List<Delivery>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var decoding = Task.Run(() => DecodeLoopAsync(decoded.Writer, cancellationToken), CancellationToken.None);
         var acknowledging = Task.CompletedTask;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in decoded.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            var batch = new List<Delivery>(Math.Min(settings.MaxBatchSize, 256));
-            var now = SystemClock.Instance.GetCurrentInstant();
-            while (batch.Count < settings.MaxBatchSize && reader.TryRead(out var message))
-            {
-                batch.Add(Delivery.Decode(decoder, message.Topic, message.Payload, now, message));
-            }
-
             var started = Stopwatch.GetTimestamp();
             await Pipeline.ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
             var total = Interlocked.Add(ref processed, batch.Count);
@@ -152,10 +174,42 @@ public sealed class IngestHost : IAsyncDisposable
                 Process.GetCurrentProcess().Kill();
             }
 
+            var replying = Stopwatch.GetTimestamp();
             var replies = batch.Where(d => d.Reply is not null)
                 .Select(d => client.PublishAsync(topics.Downstream(d.Message.ChargePointId!), d.Reply, MqttQos.AtLeastOnce, cancellationToken: cancellationToken))
                 .ToList();
+            Pipeline.Stages.Add(StageTimes.Stage.Reply, replying);
             acknowledging = AcknowledgeAfterAsync(acknowledging, batch, replies, cancellationToken);
+        }
+
+        await decoding.ConfigureAwait(false);
+    }
+
+    private async Task DecodeLoopAsync(ChannelWriter<List<Delivery>> decoded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reader = client.Messages;
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var batch = new List<Delivery>(Math.Min(settings.MaxBatchSize, 256));
+                var now = SystemClock.Instance.GetCurrentInstant();
+                var decoding = Stopwatch.GetTimestamp();
+                while (batch.Count < settings.MaxBatchSize && reader.TryRead(out var message))
+                {
+                    batch.Add(Delivery.Decode(decoder, message.Topic, message.Payload, now, message));
+                }
+
+                Pipeline.Stages.Add(StageTimes.Stage.Decode, decoding);
+                await decoded.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            decoded.Complete();
+        }
+        catch (Exception e)
+        {
+            decoded.Complete(e);
+            throw;
         }
     }
 

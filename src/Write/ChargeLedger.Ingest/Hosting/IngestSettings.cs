@@ -47,6 +47,9 @@ public sealed record IngestSettings
     /// <summary>Charge point / transaction states kept in memory (least recently used are dropped).</summary>
     public int StateCacheSize { get; init; } = 50_000;
 
+    /// <summary>Events of a charge point stream between two snapshots (a cold load reads at most this many events).</summary>
+    public int SnapshotEvery { get; init; } = Pipeline.SnapshotStore.DefaultEvery;
+
     /// <summary>How long a sent remote command waits for the charge point's reply before it is recorded as timed out.</summary>
     public Duration RemoteCommandTimeout { get; init; } = Duration.FromSeconds(60);
 
@@ -92,6 +95,7 @@ public sealed record IngestSettings
             TransactionPolicy = transactions,
             MaxBatchSize = Number("CHARGELEDGER_INGEST_BATCH_SIZE", defaults.MaxBatchSize),
             StateCacheSize = Number("CHARGELEDGER_INGEST_CACHE_SIZE", defaults.StateCacheSize),
+            SnapshotEvery = Number("CHARGELEDGER_INGEST_SNAPSHOT_EVERY", defaults.SnapshotEvery),
             RemoteCommandTimeout = Duration.FromSeconds(Number("CHARGELEDGER_REMOTE_COMMAND_TIMEOUT_SECONDS", (int)defaults.RemoteCommandTimeout.TotalSeconds)),
             SweepInterval = TimeSpan.FromSeconds(Number("CHARGELEDGER_SWEEP_INTERVAL_SECONDS", (int)defaults.SweepInterval.TotalSeconds)),
             CrashAfterCommitOfMessage = env("CHARGELEDGER_TEST_CRASH_AFTER_COMMIT_OF_MESSAGE") is { Length: > 0 } n ? int.Parse(n, CultureInfo.InvariantCulture) : null,

@@ -59,7 +59,7 @@ public sealed class FrameDecoder(OcppTopics topics, string noticePrefix)
     {
         if (OcppGatewayNotice.TryParse(topic, payload, noticePrefix) is not { } notice)
         {
-            return new InboundMessage.Invalid(chargePointId, null, "notice is not a JSON object", null, false);
+            return new InboundMessage.Invalid(chargePointId, null, "notice is not a UTF-8 JSON object", null, false);
         }
 
         if (kind == OcppGatewayEvent.Connected)

@@ -8,10 +8,10 @@ namespace ChargeLedger.Ingest.Pipeline;
 /// folded fresh, the decision appended with the exact version, and decided again on a conflict. Event ids derive from
 /// <c>identity</c>, so repeating the same decision after a crash stores nothing new.
 /// </summary>
-public sealed class DecisionWriter(IEventStore store)
+public sealed class DecisionWriter(IEventStore store, SnapshotStore? snapshots = null)
 {
     private const int MaxAttempts = 10;
-    private readonly StreamLoader loader = new(store);
+    private readonly StreamLoader loader = new(store, snapshots);
 
     /// <param name="beforeAppend">Runs once a decision has events, before they are appended (an effect that must precede the record).</param>
     /// <returns>The number of events appended (0 when the decision yielded none or they were already stored).</returns>

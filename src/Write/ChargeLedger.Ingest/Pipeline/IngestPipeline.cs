@@ -16,15 +16,18 @@ namespace ChargeLedger.Ingest.Pipeline;
 /// and decided again; a group the store refuses is retried one message at a time, and a single refused message is
 /// recorded as rejected. When <see cref="ProcessAsync"/> returns, every delivery's events are committed and its reply set.
 /// </summary>
-public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator allocator, MessageDecider decider, int cacheSize, Action<string> log)
+public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator allocator, MessageDecider decider, int cacheSize, Action<string> log, SnapshotStore? snapshots = null)
 {
     private const int LoadParallelism = 16;
     private static readonly TimeSpan SlowAttempt = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly StateCache cache = new(cacheSize);
     private readonly StreamLoader loader = new(store);
+    private readonly List<(string StreamId, VersionedState State)> dueSnapshots = [];
 
     public int CachedStreams => cache.Count;
+
+    public StageTimes Stages { get; } = new();
 
     public async Task ProcessAsync(IReadOnlyList<Delivery> batch, CancellationToken cancellationToken)
     {
@@ -39,7 +42,10 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
                 await AttemptAsync(taken, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(50);
             }
-            catch (Exception e) when (e is EventStoreUnavailableException or NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            // Npgsql's "Connection is not open" (a connection broken under a restarting server, e.g. during the rollback of a
+            // stale-head attempt) is as transient as the NpgsqlException that broke it.
+            catch (Exception e) when (e is EventStoreUnavailableException or NpgsqlException or TimeoutException or InvalidOperationException { Source: "Npgsql" }
+                && !cancellationToken.IsCancellationRequested)
             {
                 // The commit may or may not have happened: forget what we believed about these streams and decide again.
                 foreach (var stream in taken.SelectMany(t => t.Items).SelectMany(d => MessageDecider.StreamsOf(d.Message)))
@@ -60,9 +66,13 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
     {
         var deliveries = taken.SelectMany(t => t.Items).ToList();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var snapshot = await SnapshotAsync(deliveries, cancellationToken).ConfigureAwait(false);
+        Stages.Add(StageTimes.Stage.Load, started);
         var loadTime = clock.Elapsed;
+        started = System.Diagnostics.Stopwatch.GetTimestamp();
         var ids = await AllocateAsync(deliveries, snapshot, cancellationToken).ConfigureAwait(false);
+        Stages.Add(StageTimes.Stage.Allocate, started);
         var plans = new List<(Group Group, GroupPlan? Plan)>(taken.Count);
         foreach (var (group, items) in taken)
         {
@@ -71,9 +81,12 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
 
         var appending = plans.Where(p => p.Plan?.Unit is not null).ToList();
         var decideTime = clock.Elapsed;
+        started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcomes = appending.Count == 0
             ? []
             : await store.AppendManyAsync(appending.Select(p => p.Plan!.Unit!).ToList(), cancellationToken).ConfigureAwait(false);
+        Stages.Add(StageTimes.Stage.Append, started);
+        started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (clock.Elapsed > SlowAttempt)
         {
             log($"slow attempt: {deliveries.Count} messages, {appending.Count} units: load {loadTime.TotalMilliseconds:0} ms, allocate+decide {(decideTime - loadTime).TotalMilliseconds:0} ms, append {(clock.Elapsed - decideTime).TotalMilliseconds:0} ms");
@@ -88,6 +101,29 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             var (group, plan) = appending[i];
             Settle(group, plan!, outcomes[i]);
         }
+
+        await SaveSnapshotsAsync(cancellationToken).ConfigureAwait(false);
+        Stages.Add(StageTimes.Stage.Settle, started);
+    }
+
+    /// <summary>Snapshots are a cache: failing to write one is logged, never a reason to hold back replies.</summary>
+    private async Task SaveSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        if (snapshots is null || dueSnapshots.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await snapshots.SaveAsync(dueSnapshots, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            log($"snapshots not saved ({e.Message}); the streams stay loadable from their events");
+        }
+
+        dueSnapshots.Clear();
     }
 
     private void Settle(Group group, GroupPlan plan, AppendOutcome outcome)
@@ -100,6 +136,10 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
                     if (plan.Finals.TryGetValue(result.StreamId, out var final) && final.Version == result.LastVersion)
                     {
                         cache.Set(result.StreamId, final);
+                        if (snapshots?.IsDue(result.StreamId, result.LastVersion, (int)(result.LastVersion - result.FirstVersion + 1)) == true)
+                        {
+                            dueSnapshots.Add((result.StreamId, final));
+                        }
                     }
                     else
                     {
@@ -126,7 +166,9 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             case AppendOutcome.Rejected rejected:
                 var delivery = plan.Items[0];
                 log($"store refused the events of {delivery.Topic}: {rejected.Error.Message}");
-                delivery.Message = Invalid(delivery, "the event store refused the decided events: " + rejected.Error.Message, OcppErrorCode.InternalError);
+                delivery.Message = delivery.Message is InboundMessage.Invalid invalid
+                    ? Storable(delivery, invalid, rejected.Error.Message)
+                    : Invalid(delivery, "the event store refused the decided events: " + rejected.Error.Message, OcppErrorCode.InternalError);
                 break;
         }
     }
@@ -154,9 +196,12 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
         {
             var delivery = items[i];
             IReadOnlyList<object> events;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 (events, replies[i]) = decider.Decide(delivery, states, ids.Dequeue);
+                Stages.Add(StageTimes.Stage.Decide, started);
+                started = System.Diagnostics.Stopwatch.GetTimestamp();
             }
             catch (Exception e) when (e is not OperationCanceledException && delivery.Message is not InboundMessage.Invalid)
             {
@@ -185,6 +230,8 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
                 list.Add(new EventData(eventId, type, data, metadata));
                 counts[i]++;
             }
+
+            Stages.Add(StageTimes.Stage.Serialize, started);
         }
 
         var unit = appends.Count == 0
@@ -213,6 +260,13 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             }
         }
 
+        if (snapshots is not null && toLoad.Any(t => t.From is null && SnapshotStore.Covers(t.Stream)))
+        {
+            // Cold charge point streams start from their snapshots: one query for the batch, then only the events after.
+            var found = await snapshots.LoadAsync(toLoad.Where(t => t.From is null).Select(t => t.Stream).ToList(), cancellationToken).ConfigureAwait(false);
+            toLoad = toLoad.Select(t => t.From is null && found.TryGetValue(t.Stream, out var snapshot) ? (t.Stream, (VersionedState?)snapshot) : t).ToList();
+        }
+
         var loaded = new ConcurrentDictionary<string, VersionedState>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(
             toLoad,
@@ -236,6 +290,22 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             : new Queue<int>(await allocator.NextTransactionIdsAsync(needed, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// The rejection itself was refused (a payload too large, U+0000 in a validator's reason, a charge point id the store
+    /// cannot name): first keep bounded evidence and a storable reason, then fall back to the unroutable stream, so one
+    /// message can never stall the ingest in a retry loop.
+    /// </summary>
+    private static InboundMessage.Invalid Storable(Delivery delivery, InboundMessage.Invalid invalid, string refusal)
+    {
+        static string Bounded(string text) => (text.Length > 1000 ? text[..1000] + "…" : text).Replace('\0', '\uFFFD');
+        if (!delivery.EvidenceCut)
+        {
+            delivery.EvidenceCut = true;
+            return invalid with { Reason = $"{Bounded(invalid.Reason)} (recorded with the evidence cut to {Delivery.EvidenceLimit} bytes: {Bounded(refusal)})" };
+        }
+        return invalid with { ChargePointId = null, Answer = false };
+    }
+
     private static InboundMessage.Invalid Invalid(Delivery delivery, string reason, OcppErrorCode errorCode)
     {
         var uniqueId = UniqueIdOf(delivery.Message);
@@ -252,7 +322,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
 
     private static EventMetadata Metadata(Delivery delivery)
     {
-        var (raw, encoding) = RawPayload.Encode(delivery.Payload.Span);
+        var (raw, encoding) = RawPayload.Encode(delivery.Evidence.Span);
         var deviceTime = delivery.Message switch
         {
             InboundMessage.Call c => c.DeviceTime,

@@ -79,7 +79,7 @@ public sealed class MessageDecider(ChargePointPolicy chargePointPolicy, Transact
             case InboundMessage.Invalid invalid:
             {
                 var events = Apply(ChargePointDecider.Decide(
-                    new RejectMessage(invalid.ChargePointId, delivery.Topic, delivery.Payload, invalid.Reason, invalid.ErrorCode?.ToWire(), invalid.UniqueId, delivery.ReceivedAt),
+                    new RejectMessage(invalid.ChargePointId, delivery.Topic, delivery.Evidence, invalid.Reason, invalid.ErrorCode?.ToWire(), invalid.UniqueId, delivery.ReceivedAt),
                     ChargePoint()));
                 var reply = invalid is { Answer: true, UniqueId: { } uniqueId }
                     ? ReplyWriter.CallError(uniqueId, invalid.ErrorCode ?? OcppErrorCode.GenericError, invalid.Reason)

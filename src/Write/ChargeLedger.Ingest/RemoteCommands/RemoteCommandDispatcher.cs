@@ -31,7 +31,7 @@ public sealed class RemoteCommandDispatcher(
     public const string CheckpointName = "remote-command-dispatcher";
     private const int PageSize = 500;
     private readonly CheckpointStore checkpoints = new(dataSource);
-    private readonly DecisionWriter writer = new(store);
+    private readonly DecisionWriter writer = new(store, new SnapshotStore(dataSource));
     private readonly Dictionary<string, Waiting> waiting = new(StringComparer.Ordinal);
 
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace ChargeLedger.Domain.Tariffs;
+
+/// <summary>All tariff assignments of one charge point, in the order they were made (validity starts strictly increasing).</summary>
+public sealed record TariffAssignmentState(ImmutableList<TariffAssigned> Assignments)
+{
+    public static readonly TariffAssignmentState Initial = new([]);
+
+    public static TariffAssignmentState Evolve(TariffAssignmentState state, object @event) => @event switch
+    {
+        TariffAssigned e => state with { Assignments = state.Assignments.Add(e) },
+        _ => state,
+    };
+
+    public static TariffAssignmentState Fold(IEnumerable<object> events) => events.Aggregate(Initial, Evolve);
+
+    public TariffAssigned? Latest => Assignments.Count == 0 ? null : Assignments[^1];
+
+    /// <summary>The tariff assigned for a session starting at <paramref name="sessionStart"/>: the assignment with the latest validity start at or before it.</summary>
+    public string? TariffAt(Instant sessionStart) => AssignmentAt(Assignments, sessionStart)?.TariffId;
+
+    public static TariffAssigned? AssignmentAt(IEnumerable<TariffAssigned> assignments, Instant sessionStart) =>
+        assignments.Where(a => a.ValidFrom <= sessionStart).MaxBy(a => a.ValidFrom);
+}

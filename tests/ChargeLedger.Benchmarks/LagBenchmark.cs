@@ -1,0 +1,315 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ChargeLedger.EventStore;
+using ChargeLedger.Ingest.Hosting;
+using ChargeLedger.Ingest.Ocpp;
+using ChargeLedger.Projections;
+using ChargeLedger.Protocol.Mqtt;
+using ChargeLedger.Protocol.Ocpp;
+using ChargeLedger.TestSupport;
+using Npgsql;
+
+namespace ChargeLedger.Benchmarks;
+
+/// <summary>
+/// eng/bench lag [msgPerSecond] [seconds] [chargePoints]: the ingest benchmark's OCPP traffic published at a fixed rate
+/// (default 5,000 msg/s for 20 s over 1,000 charge points) through Mosquitto into the real ingest pipeline and every
+/// projection of the catalog, all in this process on a fresh database. A sampler reads the projections' checkpoints
+/// every few milliseconds; a message is visible in a read model once the checkpoint covers its last event. Reported per
+/// projection: lag from publish and from the ingest's acknowledgement (which follows the commit) to visible, p50/p99,
+/// next to the ingest's own publish → acknowledged latency, so the side that limits shows.
+/// </summary>
+internal static class LagBenchmark
+{
+    private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
+
+    private static string? Username => Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_USERNAME") is { Length: > 0 } user ? user : null;
+
+    private static string? Password => Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_PASSWORD") is { Length: > 0 } password ? password : null;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var rate = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000;
+        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var chargePoints = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;
+        await using var database = await TestDatabase.CreateMigratedAsync("bench_lag", cancellationToken);
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var store = new PostgresEventStore(dataSource);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var topics = new OcppTopics { MountPoint = $"bench{run}l/ocpp/" };
+        Print($"{rate:N0} msg/s for {seconds} s from {chargePoints:N0} charge points, QoS 1, Mosquitto {TestServices.MqttHost}:{TestServices.MqttPort}; load average {LoadAverage()}");
+
+        await using var host = await IngestHost.StartAsync(new IngestSettings
+        {
+            PostgresConnectionString = database.ConnectionString,
+            MqttHost = TestServices.MqttHost,
+            MqttPort = TestServices.MqttPort,
+            MqttUsername = Username,
+            MqttPassword = Password,
+            ClientId = $"bench-lag-ingest-{run}",
+            SharedGroup = $"benchlag{run}",
+            SessionExpirySeconds = 60,
+            MountPoint = topics.MountPoint,
+            NoticePrefix = $"bench{run}l/sys/",
+        }, line => Console.Error.WriteLine("  ingest: " + line), cancellationToken);
+        await using var publisher = await ConnectAsync($"bench-lag-pub-{run}", cancellationToken);
+        var transactionIds = await SetUpAsync(publisher, topics, chargePoints, run, cancellationToken);
+
+        var projections = ProjectionCatalog.CreateDefault().All;
+        using var stopProjector = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var projector = new ProjectionHost(store, dataSource, projections, new ProjectionRunnerOptions { Log = line => Console.Error.WriteLine("  projector: " + line) })
+            .RunAsync(stopProjector.Token);
+        var setupHead = await HeadAsync(dataSource, cancellationToken);
+        await WaitAsync(async () => (await CheckpointsAsync(dataSource, cancellationToken)).Values.All(c => c.CompareTo(setupHead) >= 0) , "projections to catch up with the setup", cancellationToken);
+
+        var traffic = Traffic.Timed(topics, chargePoints, rate * seconds, cp => transactionIds[cp]);
+        var ackedAt = new long[traffic.Count];
+        var acknowledged = 0;
+        host.Acknowledged += batch =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var delivery in batch)
+            {
+                if (delivery.Message is InboundMessage.Call call && Traffic.IndexOf(call.UniqueId) is { } index && index < ackedAt.Length)
+                {
+                    ackedAt[index] = now;
+                    Interlocked.Increment(ref acknowledged);
+                }
+            }
+        };
+        using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sampler = SampleAsync(dataSource, projections.Select(p => p.Name), stopSampler.Token);
+        var publishing = await PublishPacedAsync(publisher, traffic, rate, cancellationToken);
+        Print($"published {traffic.Count:N0} msgs in {publishing.TotalSeconds:0.00} s = {traffic.Count / publishing.TotalSeconds:N0} msg/s (asked {rate:N0})");
+        await WaitAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= traffic.Count), "every message to be acknowledged", cancellationToken);
+        var lastAck = ackedAt.Max();
+        Print($"ingest acknowledged {traffic.Count:N0} msgs {Seconds(lastAck - traffic.PublishedAt[0]):0.00} s after the first publish = " +
+              $"{traffic.Count / Seconds(lastAck - traffic.PublishedAt[0]):N0} msg/s");
+        var head = await HeadAsync(dataSource, cancellationToken);
+        await WaitAsync(async () => (await CheckpointsAsync(dataSource, cancellationToken)).Values.All(c => c.CompareTo(head) >= 0), "projections to reach the head", cancellationToken);
+        await stopSampler.CancelAsync();
+        var samples = await sampler;
+        await stopProjector.CancelAsync();
+        await projector;
+
+        var lastEvents = await LastEventPerMessageAsync(dataSource, setupHead, traffic.Count, cancellationToken);
+        var ingestLatencies = Enumerable.Range(0, traffic.Count).Select(i => ackedAt[i] - traffic.PublishedAt[i]).ToArray();
+        Print($"ingest publish → acknowledged (committed, replied): {Quantiles(ingestLatencies)}; load average {LoadAverage()}");
+        var worst = 0.0;
+        foreach (var projection in projections.Select(p => p.Name))
+        {
+            var fromPublish = new List<long>();
+            var fromAck = new List<long>();
+            for (var i = 0; i < traffic.Count; i++)
+            {
+                if (lastEvents[i] is not { } last || VisibleAt(samples[projection], last) is not { } visible)
+                {
+                    continue;
+                }
+                fromPublish.Add(visible - traffic.PublishedAt[i]);
+                fromAck.Add(Math.Max(0, visible - ackedAt[i]));
+            }
+            var p99 = Quantile(fromAck.ToArray(), 0.99);
+            worst = Math.Max(worst, p99);
+            Print($"{projection,-15} from publish {Quantiles([.. fromPublish])}; from commit (ack) {Quantiles([.. fromAck])}; {fromAck.Count:N0} msgs");
+        }
+        var ingestP99 = Quantile(ingestLatencies, 0.99);
+        Print($"target p99 < 500 ms at 5,000 msg/s: projections {(worst < 500 ? "met" : "NOT met")} (worst p99 from commit {worst:0} ms), " +
+              $"ingest p99 {ingestP99:0} ms; limiting side: {(ingestP99 >= 500 ? "ingest" : worst >= 500 ? "projector" : "none")}");
+        return 0;
+    }
+
+    /// <summary>Every charge point boots and starts a transaction (not timed); the replies give the transaction ids.</summary>
+    private static async Task<Dictionary<int, int>> SetUpAsync(MqttClient publisher, OcppTopics topics, int chargePoints, string run, CancellationToken cancellationToken)
+    {
+        await using var gateway = await ConnectAsync($"bench-lag-gw-{run}", cancellationToken);
+        await gateway.SubscribeAsync(topics.Filter(OcppTopicKind.Downstream), MqttQos.AtLeastOnce, cancellationToken);
+        var transactionIds = new ConcurrentDictionary<int, int>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var collecting = Task.Run(async () =>
+        {
+            await foreach (var message in gateway.Messages.ReadAllAsync(stop.Token))
+            {
+                await message.AckAsync(stop.Token);
+                using var reply = JsonDocument.Parse(message.Payload);
+                var uniqueId = reply.RootElement.GetProperty("UniqueId").GetString()!;
+                if (uniqueId.StartsWith("start-", StringComparison.Ordinal))
+                {
+                    transactionIds[int.Parse(uniqueId.AsSpan(6), CultureInfo.InvariantCulture)] = reply.RootElement.GetProperty("Payload").GetProperty("transactionId").GetInt32();
+                }
+            }
+        }, CancellationToken.None);
+        var setup = Traffic.Setup(topics, chargePoints);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, setup.Count).Select(i => publisher.PublishAsync(setup.Topics[i], setup.Payloads[i], MqttQos.AtLeastOnce, cancellationToken: cancellationToken)));
+        await WaitAsync(() => Task.FromResult(transactionIds.Count == chargePoints), "every StartTransaction to be answered", cancellationToken);
+        await stop.CancelAsync();
+        try
+        {
+            await collecting;
+        }
+        catch (OperationCanceledException)
+        {
+            // The collector was stopped on purpose.
+        }
+        Print($"setup: {setup.Count:N0} boots and starts in {clock.Elapsed.TotalSeconds:0.0} s");
+        return new Dictionary<int, int>(transactionIds);
+    }
+
+    /// <summary>Publishes message i at i / rate seconds after the start (QoS 1, the client keeps its pending window in flight).</summary>
+    private static async Task<TimeSpan> PublishPacedAsync(MqttClient publisher, Traffic traffic, int rate, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var publishes = new List<Task>(traffic.Count);
+        for (var i = 0; i < traffic.Count;)
+        {
+            var due = Math.Min(traffic.Count, (int)(clock.Elapsed.TotalSeconds * rate) + 1);
+            if (due <= i)
+            {
+                await Task.Delay(1, cancellationToken);
+                continue;
+            }
+            for (; i < due; i++)
+            {
+                traffic.PublishedAt[i] = Stopwatch.GetTimestamp();
+                publishes.Add(publisher.PublishAsync(traffic.Topics[i], traffic.Payloads[i], MqttQos.AtLeastOnce, cancellationToken: cancellationToken));
+            }
+        }
+        await Task.WhenAll(publishes);
+        return clock.Elapsed;
+    }
+
+    /// <summary>Each projection's live checkpoint over time, read every few milliseconds until cancelled.</summary>
+    private static async Task<Dictionary<string, List<(long At, Checkpoint Checkpoint)>>> SampleAsync(
+        NpgsqlDataSource dataSource, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var samples = names.ToDictionary(n => n, _ => new List<(long, Checkpoint)>(), StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var checkpoints = await CheckpointsAsync(dataSource, cancellationToken);
+                var now = Stopwatch.GetTimestamp();
+                foreach (var (name, checkpoint) in checkpoints)
+                {
+                    samples.GetValueOrDefault(name)?.Add((now, checkpoint));
+                }
+                await Task.Delay(SamplePeriod, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+        return samples;
+    }
+
+    private static async Task<Dictionary<string, Checkpoint>> CheckpointsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT projection, transaction_id, position FROM projection_checkpoints WHERE target = 'live'");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var checkpoints = new Dictionary<string, Checkpoint>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            checkpoints[reader.GetString(0)] = new Checkpoint((ulong)reader.GetInt64(1), reader.GetInt64(2));
+        }
+        return checkpoints;
+    }
+
+    private static async Task<Checkpoint> HeadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT transaction_id::text::bigint, position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new Checkpoint((ulong)reader.GetInt64(0), reader.GetInt64(1)) : Checkpoint.Start;
+    }
+
+    /// <summary>The last event (commit order) of each timed message "m{index}": the message is visible once a checkpoint covers it.</summary>
+    private static async Task<Checkpoint?[]> LastEventPerMessageAsync(NpgsqlDataSource dataSource, Checkpoint after, int count, CancellationToken cancellationToken)
+    {
+        var last = new Checkpoint?[count];
+        await using var command = dataSource.CreateCommand("""
+            SELECT metadata->>'ocppMessageId', transaction_id::text::bigint, position FROM events
+            WHERE (transaction_id, position) > ($1::text::xid8, $2) AND metadata->>'ocppMessageId' LIKE 'm%'
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (Traffic.IndexOf(reader.GetString(0)) is { } index && index < count)
+            {
+                var checkpoint = new Checkpoint((ulong)reader.GetInt64(1), reader.GetInt64(2));
+                if (last[index] is not { } seen || checkpoint.CompareTo(seen) > 0)
+                {
+                    last[index] = checkpoint;
+                }
+            }
+        }
+        return last;
+    }
+
+    /// <summary>The first sample whose checkpoint covers <paramref name="event"/> (samples are in time order, checkpoints only grow).</summary>
+    private static long? VisibleAt(List<(long At, Checkpoint Checkpoint)> samples, Checkpoint @event)
+    {
+        int low = 0, high = samples.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (samples[middle].Checkpoint.CompareTo(@event) >= 0)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+        return low < samples.Count ? samples[low].At : null;
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > Deadline)
+            {
+                throw new TimeoutException($"gave up waiting for {what} after {Deadline.TotalMinutes:0} min");
+            }
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    private static async Task<MqttClient> ConnectAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var client = new MqttClient(new MqttClientOptions
+        {
+            Host = TestServices.MqttHost, Port = TestServices.MqttPort, Username = Username, Password = Password is null ? null : Encoding.UTF8.GetBytes(Password),
+            ClientId = clientId, CleanStart = true, SessionExpiryIntervalSeconds = 0,
+        });
+        await client.StartAsync(cancellationToken);
+        return client;
+    }
+
+    private static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
+
+    private static double Quantile(long[] ticks, double quantile)
+    {
+        if (ticks.Length == 0)
+        {
+            return double.NaN;
+        }
+        var sorted = ticks.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
+    }
+
+    private static string Quantiles(long[] ticks) => $"p50 {Quantile(ticks, 0.5):0} ms, p99 {Quantile(ticks, 0.99):0} ms";
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static void Print(string line) => Console.WriteLine("lag: " + line);
+}

@@ -1,0 +1,37 @@
+using NodaTime;
+using NodaTime.Text;
+
+namespace ChargeLedger.EventStore.Tests;
+
+public sealed class MetadataJsonTests
+{
+    [Theory]
+    [InlineData(0L, 0)]
+    [InlineData(1_763_720_130L, 123_456_789)]
+    [InlineData(1_763_720_130L, 0)]
+    [InlineData(1_763_720_130L, 100_000_000)]
+    [InlineData(1_763_720_130L, 120)]
+    [InlineData(-1L, 0)]
+    [InlineData(-1L, 999_999_999)]
+    [InlineData(-62_135_596_800L, 7)]
+    [InlineData(-62_135_596_801L, 0)]
+    [InlineData(253_402_300_799L, 999_999_999)]
+    public void GivenAnInstant_WhenWrittenForMetadata_ThenTheTextIsNodaTimesExtendedIsoForm(long unixSeconds, int nanoseconds)
+    {
+        var instant = Instant.FromUnixTimeSeconds(unixSeconds).PlusNanoseconds(nanoseconds);
+        var output = new ByteBuffer(8);
+
+        MetadataJson.WriteInstant(instant, output);
+
+        Assert.Equal(InstantPattern.ExtendedIso.Format(instant), System.Text.Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void GivenMetadataWithEveryField_WhenSerializedAndRead_ThenItRoundTrips()
+    {
+        var at = Instant.FromUnixTimeTicks(17_637_201_301_234_567).PlusNanoseconds(89);
+        var metadata = new EventMetadata(Guid.NewGuid(), Guid.NewGuid(), "mqtt", "ocpp/cp-1", "cp-1", "m-1", at, at.PlusTicks(-1), "[2,\"x\",{}]");
+
+        Assert.Equal(metadata, MetadataJson.Deserialize(System.Text.Encoding.UTF8.GetString(MetadataJson.Serialize(metadata))));
+    }
+}
