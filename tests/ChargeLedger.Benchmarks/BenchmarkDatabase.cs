@@ -31,6 +31,20 @@ internal static class BenchmarkDatabase
         return new NpgsqlConnectionStringBuilder(TestServices.PostgresConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Drops rebuilds a previous (interrupted) run left behind, so each measured rebuild starts from position zero.</summary>
+    public static async Task DiscardUnfinishedRebuildsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            DO $$ DECLARE s text; BEGIN
+                FOR s IN SELECT schema_name FROM projection_checkpoints WHERE target = 'rebuild' LOOP
+                    EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', s);
+                END LOOP;
+                DELETE FROM projection_checkpoints WHERE target = 'rebuild';
+            END $$
+            """);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads the whole log in pages of <paramref name="pageSize"/>: the baseline a rebuild is compared with.</summary>
     public static async Task<(long Events, TimeSpan Elapsed)> ScanLogAsync(IEventStore store, int pageSize, CancellationToken cancellationToken)
     {

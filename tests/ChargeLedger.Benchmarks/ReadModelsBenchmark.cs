@@ -44,6 +44,7 @@ internal static class ReadModelsBenchmark
         await using var store = new PostgresEventStore(dataSource);
         await GenerateAsync(store, dataSource, target, cancellationToken).ConfigureAwait(false);
 
+        await BenchmarkDatabase.DiscardUnfinishedRebuildsAsync(dataSource, cancellationToken).ConfigureAwait(false);
         var (scanned, elapsed) = await BenchmarkDatabase.ScanLogAsync(store, PageSize, cancellationToken).ConfigureAwait(false);
         var readRate = scanned / elapsed.TotalSeconds;
         Print($"baseline read-only scan: {scanned:N0} events in {elapsed.TotalSeconds:0.0} s = {readRate:N0} events/s; load average {LoadAverage()}");

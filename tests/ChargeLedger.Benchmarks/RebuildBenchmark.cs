@@ -43,6 +43,7 @@ internal static class RebuildBenchmark
 
         await GenerateAsync(store, dataSource, target, cancellationToken).ConfigureAwait(false);
 
+        await BenchmarkDatabase.DiscardUnfinishedRebuildsAsync(dataSource, cancellationToken).ConfigureAwait(false);
         var (scanned, elapsed) = await BenchmarkDatabase.ScanLogAsync(store, PageSize, cancellationToken).ConfigureAwait(false);
         var readRate = scanned / elapsed.TotalSeconds;
         Print($"baseline read-only scan: {scanned:N0} events in {elapsed.TotalSeconds:0.0} s = {readRate:N0} events/s");

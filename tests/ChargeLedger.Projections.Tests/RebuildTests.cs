@@ -62,6 +62,23 @@ public sealed class RebuildTests
     }
 
     [Fact]
+    public async Task GivenALiveCopyThatNeverAppliedAnEvent_WhenRebuilt_ThenTheLogIsProjectedOnceAndTheFreshCopyServesFromTheHead()
+    {
+        await using var db = await ProjectionDatabase.CreateAsync("proj_first");
+        await db.AppendAsync(count: 120, streams: 6);
+
+        var report = await new ProjectionRebuilder(db.Store, db.DataSource).RebuildAsync(new StreamHeadsProjection(), CancellationToken.None);
+
+        Assert.True(report.Swapped, report.Summary);
+        Assert.Equal(120, report.EventsApplied);
+        Assert.Equal(Checkpoint.Start, report.OldCheckpoint); // compared where it stood, not filled a second time
+        Assert.Equal(6, report.DifferenceCount);
+        Assert.Equal(20, (await new StreamHeadsQuery(db.DataSource).GetAsync("cp-2", CancellationToken.None))!.EventCount);
+        db.Start(new StreamHeadsProjection());
+        Assert.Equal(120, (await db.WaitCaughtUpAsync(StreamHeadsTables.ProjectionName)).EventsApplied);
+    }
+
+    [Fact]
     public async Task GivenALiveCopyWithWrongRows_WhenRebuilt_ThenTheReportListsTheAffectedKeysAndTheCorrectCopyServes()
     {
         await using var db = await ProjectionDatabase.CreateAsync("proj_diff");

@@ -1,6 +1,5 @@
 using System.Text;
 using ChargeLedger.EventStore;
-using ChargeLedger.Ingest.Hosting;
 using ChargeLedger.Protocol.Mqtt;
 using ChargeLedger.TestSupport;
 using Npgsql;
@@ -21,24 +20,7 @@ public sealed class BrokerAuthorizationTests(ChargePointAccounts accounts)
         await using var database = await TestDatabase.CreateMigratedAsync("secacl");
         var attacker = accounts["attacker"];
         var victim = accounts["victim"];
-        var ingestAccount = TestServices.MqttServiceAccount("ingest");
-        var id = Guid.NewGuid().ToString("N")[..10];
-        await using var ingest = await IngestHost.StartAsync(
-            new IngestSettings
-            {
-                PostgresConnectionString = database.ConnectionString,
-                MqttHost = TestServices.MqttHost,
-                MqttPort = TestServices.MqttPort,
-                MqttUsername = ingestAccount.Username,
-                MqttPassword = ingestAccount.Password,
-                ClientId = $"sec-ingest-{id}",
-                SharedGroup = $"sec{id}",
-                SessionExpirySeconds = 60,
-                MountPoint = Mount,
-                NoticePrefix = $"sec{id}/sys/",
-            },
-            _ => { },
-            CancellationToken.None);
+        await using var ingest = await Services.StartIngestAsync(database, Mount, $"sec{Guid.NewGuid():N}"[..13] + "/sys/");
         // Mosquitto 2.0 closes the connection after a refusing PUBACK, so the forgeries go over their own connection.
         await using var forger = await Broker.ConnectAsync(attacker.Options());
         await using var client = await Broker.ConnectAsync(attacker.Options());

@@ -94,10 +94,11 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
                 throw new InvalidOperationException($"The rebuild checkpoint of {projection.Name} was moved by another process.");
             }
             var live = await ReadRowAsync(connection, projection, ProjectionTarget.Live, cancellationToken).ConfigureAwait(false);
-            if (live.Version == projection.Version)
+            if (live.Version == projection.Version && live.EventsApplied > 0)
             {
                 // Same code on both sides: compare at the same position. Across versions the old copy cannot be
-                // advanced by the new code, so it is compared where it stands.
+                // advanced by the new code, so it is compared where it stands; so is a live copy that never applied an
+                // event (a first deployment), which advancing would only fill a second time.
                 await AdvanceLiveAsync(connection, projection, live.Checkpoint, head, cancellationToken).ConfigureAwait(false);
                 live = await ReadRowAsync(connection, projection, ProjectionTarget.Live, cancellationToken).ConfigureAwait(false);
             }
@@ -192,7 +193,7 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
             """;
         long keys, differences;
         await using (var totals = new NpgsqlCommand(
-            $"SELECT count(*), count(*) FILTER (WHERE old_copy.value IS DISTINCT FROM new_copy.value) FROM {joined}", connection))
+            $"SELECT count(*), count(*) FILTER (WHERE old_copy.value IS DISTINCT FROM new_copy.value) FROM {joined}", connection) { CommandTimeout = 0 })
         await using (var reader = await totals.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -207,7 +208,7 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
         await using var list = new NpgsqlCommand($"""
             SELECT coalesce(old_copy.key, new_copy.key), old_copy.value, new_copy.value FROM {joined}
             WHERE old_copy.value IS DISTINCT FROM new_copy.value ORDER BY 1 LIMIT $1
-            """, connection);
+            """, connection) { CommandTimeout = 0 };
         list.Parameters.Add(new NpgsqlParameter { Value = options.MaxDifferencesListed });
         await using var rows = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -14,8 +14,8 @@ public sealed partial class PostgresEventStore
     // From this many rows on, COPY's cheaper per-row work outweighs its two extra round trips (measured with eng/bench eventstore).
     private const int CopyThreshold = 64;
 
-    // Below this many units, handing the preparation to other threads costs more than it saves.
-    private const int ParallelPrepareThreshold = 64;
+    // Below this many units (to prepare) or rows (to hash), handing work to other threads costs more than it saves.
+    private const int ParallelThreshold = 64;
 
     public async Task<IReadOnlyList<StreamAppendResult>> AppendAsync(AppendUnit unit, CancellationToken cancellationToken)
     {
@@ -129,6 +129,7 @@ public sealed partial class PostgresEventStore
         var hook = state.Rows.Count > 0 ? BeforeCommit : null;
         if (state.Rows.Count > 0)
         {
+            state.LinkChains();
             await WriteAsync(connection, state, lockFirst, commit: hook is null, cancellationToken).ConfigureAwait(false);
         }
         if (state.Rows.Count == 0 || hook is not null)
@@ -406,7 +407,7 @@ public sealed partial class PostgresEventStore
     private List<PreparedUnit> PrepareAll(IReadOnlyList<AppendUnit> units, AppendOutcome[] outcomes)
     {
         var prepared = new PreparedUnit?[units.Count];
-        if (units.Count >= ParallelPrepareThreshold)
+        if (units.Count >= ParallelThreshold)
         {
             try
             {
@@ -526,7 +527,17 @@ public sealed partial class PostgresEventStore
 
     private readonly record struct StoredEvent(long Version, long Position);
 
-    private sealed record Row(string StreamId, long Version, PreparedEvent Event, byte[] Hash);
+    private sealed class Row(string streamId, long version, PreparedEvent e)
+    {
+        public string StreamId { get; } = streamId;
+
+        public long Version { get; } = version;
+
+        public PreparedEvent Event { get; } = e;
+
+        /// <summary>Set by <see cref="AppendState.LinkChains"/> once every unit is decided.</summary>
+        public byte[] Hash { get; set; } = [];
+    }
 
     /// <summary>What one group commit knows: locked heads, events already stored, rows it adds and the positions they got.</summary>
     private sealed class AppendState
@@ -541,25 +552,64 @@ public sealed partial class PostgresEventStore
 
         public List<Row> Rows { get; } = [];
 
+        // Per touched stream: the link before this commit and the rows this commit adds, in version order.
+        private readonly Dictionary<string, (byte[] Previous, List<Row> Rows)> chains = new(StringComparer.Ordinal);
+
         public Dictionary<(string, long), long> Positions { get; } = [];
 
         public bool IsKnown(string streamId, Guid eventId) =>
             Stored.ContainsKey((streamId, eventId)) || Pending.ContainsKey((streamId, eventId));
 
+        /// <summary>Gives the stream's events their versions; their hashes are linked once every unit is decided.</summary>
         public void Add(PreparedStream stream)
         {
             var head = Heads.TryGetValue(stream.StreamId, out var found) ? found : new StreamHead(-1, EventHash.Genesis);
+            if (!chains.TryGetValue(stream.StreamId, out var chain))
+            {
+                chains[stream.StreamId] = chain = (head.Hash, []);
+            }
             var version = head.Version;
-            var hash = head.Hash;
             foreach (var e in stream.Events)
             {
                 version++;
-                hash = EventHash.Compute(hash, stream.StreamId, version, e.EventId, e.Type, e.CanonicalData, e.CanonicalMetadata);
-                Rows.Add(new Row(stream.StreamId, version, e, hash));
+                var row = new Row(stream.StreamId, version, e);
+                Rows.Add(row);
+                chain.Rows.Add(row);
                 Pending[(stream.StreamId, e.EventId)] = version;
             }
-            Heads[stream.StreamId] = new StreamHead(version, hash);
+            Heads[stream.StreamId] = head with { Version = version };
             Touched.Add(stream.StreamId);
+        }
+
+        /// <summary>Computes each touched stream's hash chain; streams are independent, so a large commit links them on every core.</summary>
+        public void LinkChains()
+        {
+            var streams = chains.ToArray();
+            if (Rows.Count >= ParallelThreshold)
+            {
+                Parallel.For(0, streams.Length, i => Link(streams[i].Value));
+            }
+            else
+            {
+                foreach (var (_, chain) in streams)
+                {
+                    Link(chain);
+                }
+            }
+            foreach (var (streamId, chain) in streams)
+            {
+                Heads[streamId] = new StreamHead(chain.Rows[^1].Version, chain.Rows[^1].Hash);
+            }
+        }
+
+        private static void Link((byte[] Previous, List<Row> Rows) chain)
+        {
+            var hash = chain.Previous;
+            foreach (var row in chain.Rows)
+            {
+                var e = row.Event;
+                row.Hash = hash = EventHash.Compute(hash, row.StreamId, row.Version, e.EventId, e.Type, e.CanonicalData, e.CanonicalMetadata);
+            }
         }
 
         public StreamAppendResult Result(PlannedStream planned)

@@ -71,6 +71,13 @@ public sealed class ChargePointSession
         {
             await ReceiveLoopAsync(_lifetime.Token).ConfigureAwait(false);
         }
+        catch (WebSocketException ex) when (ex is { WebSocketErrorCode: WebSocketError.Faulted, InnerException: null } && Volatile.Read(ref _closing) is null)
+        {
+            // The framework refused a frame before we saw it (1007 for invalid UTF-8 in a text frame, 1002 for bad framing)
+            // and has already sent its close frame, without a reason text: count it as what it is, not as a lost socket.
+            _closeReason ??= "invalid_frame";
+            _logger.LogWarning("{ChargePointId}: frame refused by the WebSocket layer ({Message})", ChargePointId, ex.Message);
+        }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             _closeReason ??= "sock_closed";

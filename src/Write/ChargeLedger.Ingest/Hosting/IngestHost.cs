@@ -153,36 +153,68 @@ public sealed class IngestHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Two stages: decoding + validation of the next batch runs while the current one is decided and committed;
-    /// replies go out strictly after the commit, acknowledgements after the replies.
+    /// Three overlapping stages: the next batch is decoded and validated, and the one after the batch being appended is
+    /// decided on top of its (speculative) states, while the store appends; replies go out strictly after the commit,
+    /// acknowledgements after the replies.
     /// </summary>
     private async Task IngestLoopAsync(CancellationToken cancellationToken)
     {
         var decoded = Channel.CreateBounded<List<Delivery>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var decoding = Task.Run(() => DecodeLoopAsync(decoded.Writer, cancellationToken), CancellationToken.None);
         var acknowledging = Task.CompletedTask;
-        await foreach (var batch in decoded.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        (List<Delivery> Batch, Task Commit, long Started)? committing = null;
+        while (true)
         {
-            var started = Stopwatch.GetTimestamp();
-            await Pipeline.ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
-            var total = Interlocked.Add(ref processed, batch.Count);
-            statistics.Record(batch.Count, Stopwatch.GetElapsedTime(started), log);
-            if (settings.CrashAfterCommitOfMessage is { } crashAt && total >= crashAt)
+            if (!decoded.Reader.TryRead(out var batch))
             {
-                // Test switch: die like a killed process, after the commit and before any reply or acknowledgement.
-                log($"crash point reached after committing message {total}");
-                Process.GetCurrentProcess().Kill();
+                // Nothing to prepare meanwhile: finish the batch in flight instead of holding its replies back.
+                if (committing is { } idle)
+                {
+                    await idle.Commit.ConfigureAwait(false);
+                    acknowledging = AfterCommit(idle.Batch, idle.Started, acknowledging, cancellationToken);
+                    committing = null;
+                }
+
+                if (!await decoded.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                continue;
             }
 
-            var replying = Stopwatch.GetTimestamp();
-            var replies = batch.Where(d => d.Reply is not null)
-                .Select(d => client.PublishAsync(topics.Downstream(d.Message.ChargePointId!), d.Reply, MqttQos.AtLeastOnce, cancellationToken: cancellationToken))
-                .ToList();
-            Pipeline.Stages.Add(StageTimes.Stage.Reply, replying);
-            acknowledging = AcknowledgeAfterAsync(acknowledging, batch, replies, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            var prepared = await Pipeline.PrepareAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (committing is { } previous)
+            {
+                await previous.Commit.ConfigureAwait(false);
+                acknowledging = AfterCommit(previous.Batch, previous.Started, acknowledging, cancellationToken);
+            }
+
+            committing = (batch, Pipeline.CommitAsync(prepared, cancellationToken), started);
         }
 
         await decoding.ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes a committed batch's replies and chains its acknowledgement after them.</summary>
+    private Task AfterCommit(List<Delivery> batch, long started, Task acknowledging, CancellationToken cancellationToken)
+    {
+        var total = Interlocked.Add(ref processed, batch.Count);
+        statistics.Record(batch.Count, Stopwatch.GetElapsedTime(started), log);
+        if (settings.CrashAfterCommitOfMessage is { } crashAt && total >= crashAt)
+        {
+            // Test switch: die like a killed process, after the commit and before any reply or acknowledgement.
+            log($"crash point reached after committing message {total}");
+            Process.GetCurrentProcess().Kill();
+        }
+
+        var replying = Stopwatch.GetTimestamp();
+        var replies = batch.Where(d => d.Reply is not null)
+            .Select(d => client.PublishAsync(topics.Downstream(d.Message.ChargePointId!), d.Reply, MqttQos.AtLeastOnce, cancellationToken: cancellationToken))
+            .ToList();
+        Pipeline.Stages.Add(StageTimes.Stage.Reply, replying);
+        return AcknowledgeAfterAsync(acknowledging, batch, replies, cancellationToken);
     }
 
     private async Task DecodeLoopAsync(ChannelWriter<List<Delivery>> decoded, CancellationToken cancellationToken)

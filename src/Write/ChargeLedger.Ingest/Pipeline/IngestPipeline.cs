@@ -25,81 +25,220 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
     private readonly StreamLoader loader = new(store);
     private readonly List<(string StreamId, VersionedState State)> dueSnapshots = [];
 
+    // Held while the cache is read or written: a batch is prepared while the previous one appends.
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    // Streams dropped from the cache since the last PrepareAsync began: plans of the prepared batch that read them are stale.
+    private readonly HashSet<string> invalidated = new(StringComparer.Ordinal);
+
     public int CachedStreams => cache.Count;
 
     public StageTimes Stages { get; } = new();
 
-    public async Task ProcessAsync(IReadOnlyList<Delivery> batch, CancellationToken cancellationToken)
+    /// <summary>Decides and commits one batch (<see cref="PrepareAsync"/> then <see cref="CommitAsync"/>).</summary>
+    public async Task ProcessAsync(IReadOnlyList<Delivery> batch, CancellationToken cancellationToken) =>
+        await CommitAsync(await PrepareAsync(batch, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Loads, allocates and decides a batch against the cached states, which already include the decisions of the batch
+    /// still being committed (speculation): call it while the previous batch's <see cref="CommitAsync"/> appends, and
+    /// commit the batches in order. A group built on a state the previous commit did not confirm is decided again.
+    /// </summary>
+    public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<Delivery> batch, CancellationToken cancellationToken)
     {
         var groups = batch.GroupBy(d => d.GroupKey, StringComparer.Ordinal).Select(g => new Group(g.ToList())).ToList();
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            invalidated.Clear();
+            var taken = Take(groups);
+            try
+            {
+                return new PreparedBatch(groups, await PlanAsync(taken, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (IsTransient(e, cancellationToken))
+            {
+                Forget(taken);
+                log($"store unavailable while deciding ({e.Message}); the batch is decided again at commit");
+                return new PreparedBatch(groups, null);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Appends what <see cref="PrepareAsync"/> decided, then retries whatever is left until every delivery is committed and answered.</summary>
+    public async Task CommitAsync(PreparedBatch prepared, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var groups = prepared.Groups;
+        if (prepared.Attempt is { } attempt)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // Groups whose states the previous commit did not confirm were decided on a wrong basis: decide them again below
+            // (and so must the next batch's groups built on these decisions).
+            var stale = attempt.Plans.Where(p => false && (p.Plan?.Items ?? p.Group.Items).SelectMany(d => MessageDecider.StreamsOf(d.Message)).Any(invalidated.Contains)).ToList();
+            foreach (var (_, plan) in stale)
+            {
+                if (plan is not null)
+                {
+                    Invalidate(plan);
+                }
+            }
+
+            var confirmed = attempt with { Plans = attempt.Plans.Except(stale).ToList() };
+            gate.Release();
+            try
+            {
+                // The append runs outside the gate, so the next batch is prepared meanwhile.
+                var outcomes = await AppendAsync(confirmed, cancellationToken).ConfigureAwait(false);
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await SettleAsync(confirmed, outcomes, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }
+            catch (Exception e) when (IsTransient(e, cancellationToken))
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                Forget(attempt.Taken);
+                gate.Release();
+                log($"store unavailable ({e.Message}); retrying");
+            }
+
+            groups.RemoveAll(g => g.Items.Count == 0);
+        }
+
         var backoff = TimeSpan.FromMilliseconds(50);
         while (groups.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var taken = groups.Select(g => (Group: g, Items: g.OneAtATime ? g.Items.GetRange(0, 1) : g.Items.ToList())).ToList();
+            var taken = Take(groups);
+            Exception? failure = null;
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await AttemptAsync(taken, cancellationToken).ConfigureAwait(false);
-                backoff = TimeSpan.FromMilliseconds(50);
+                var retry = await PlanAsync(taken, cancellationToken).ConfigureAwait(false);
+                await SettleAsync(retry, await AppendAsync(retry, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
-            // Npgsql's "Connection is not open" (a connection broken under a restarting server, e.g. during the rollback of a
-            // stale-head attempt) is as transient as the NpgsqlException that broke it.
-            catch (Exception e) when (e is EventStoreUnavailableException or NpgsqlException or TimeoutException or InvalidOperationException { Source: "Npgsql" }
-                && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsTransient(e, cancellationToken))
             {
                 // The commit may or may not have happened: forget what we believed about these streams and decide again.
-                foreach (var stream in taken.SelectMany(t => t.Items).SelectMany(d => MessageDecider.StreamsOf(d.Message)))
-                {
-                    cache.Remove(stream);
-                }
+                Forget(taken);
+                failure = e;
+            }
+            finally
+            {
+                gate.Release();
+            }
 
-                log($"store unavailable ({e.Message}); retrying in {backoff.TotalMilliseconds:0} ms");
+            if (failure is not null)
+            {
+                log($"store unavailable ({failure.Message}); retrying in {backoff.TotalMilliseconds:0} ms");
                 await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
                 backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+            }
+            else
+            {
+                backoff = TimeSpan.FromMilliseconds(50);
             }
 
             groups.RemoveAll(g => g.Items.Count == 0);
         }
     }
 
-    private async Task AttemptAsync(List<(Group Group, List<Delivery> Items)> taken, CancellationToken cancellationToken)
+    // Npgsql's "Connection is not open" (a connection broken under a restarting server, e.g. during the rollback of a
+    // stale-head attempt) is as transient as the NpgsqlException that broke it.
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
+        e is EventStoreUnavailableException or NpgsqlException or TimeoutException or InvalidOperationException { Source: "Npgsql" }
+        && !cancellationToken.IsCancellationRequested;
+
+    private static List<(Group Group, List<Delivery> Items)> Take(List<Group> groups) =>
+        groups.Select(g => (Group: g, Items: g.OneAtATime ? g.Items.GetRange(0, 1) : g.Items.ToList())).ToList();
+
+    private void Forget(List<(Group Group, List<Delivery> Items)> taken)
+    {
+        foreach (var stream in taken.SelectMany(t => t.Items).SelectMany(d => MessageDecider.StreamsOf(d.Message)))
+        {
+            Invalidate(stream);
+        }
+    }
+
+    /// <summary>Drops the states a plan wrote (speculatively) to the cache.</summary>
+    private void Invalidate(GroupPlan plan)
+    {
+        foreach (var stream in plan.Finals.Keys.Concat(plan.Unit?.Streams.Select(s => s.StreamId) ?? []))
+        {
+            Invalidate(stream);
+        }
+    }
+
+    /// <summary>Drops a cached state and marks it for the batch prepared on top of it.</summary>
+    private void Invalidate(string stream)
+    {
+        cache.Remove(stream);
+        invalidated.Add(stream);
+    }
+
+    private async Task<Attempt> PlanAsync(List<(Group Group, List<Delivery> Items)> taken, CancellationToken cancellationToken)
     {
         var deliveries = taken.SelectMany(t => t.Items).ToList();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var snapshot = await SnapshotAsync(deliveries, cancellationToken).ConfigureAwait(false);
         Stages.Add(StageTimes.Stage.Load, started);
-        var loadTime = clock.Elapsed;
         started = System.Diagnostics.Stopwatch.GetTimestamp();
         var ids = await AllocateAsync(deliveries, snapshot, cancellationToken).ConfigureAwait(false);
         Stages.Add(StageTimes.Stage.Allocate, started);
         var plans = new List<(Group Group, GroupPlan? Plan)>(taken.Count);
         foreach (var (group, items) in taken)
         {
-            plans.Add((group, Plan(group, items, snapshot, ids)));
+            var plan = Plan(group, items, snapshot, ids);
+            plans.Add((group, plan));
+            foreach (var (stream, final) in plan?.Finals ?? new Dictionary<string, VersionedState>())
+            {
+                cache.Set(stream, final); // speculative until the commit confirms it
+            }
         }
 
-        var appending = plans.Where(p => p.Plan?.Unit is not null).ToList();
-        var decideTime = clock.Elapsed;
-        started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var outcomes = appending.Count == 0
-            ? []
-            : await store.AppendManyAsync(appending.Select(p => p.Plan!.Unit!).ToList(), cancellationToken).ConfigureAwait(false);
+        return new Attempt(taken, plans, deliveries.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<IReadOnlyList<AppendOutcome>> AppendAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        var units = attempt.Plans.Where(p => p.Plan?.Unit is not null).Select(p => p.Plan!.Unit!).ToList();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcomes = units.Count == 0 ? [] : await store.AppendManyAsync(units, cancellationToken).ConfigureAwait(false);
         Stages.Add(StageTimes.Stage.Append, started);
-        started = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (clock.Elapsed > SlowAttempt)
+        var appendTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (attempt.DecideTime + appendTime > SlowAttempt)
         {
-            log($"slow attempt: {deliveries.Count} messages, {appending.Count} units: load {loadTime.TotalMilliseconds:0} ms, allocate+decide {(decideTime - loadTime).TotalMilliseconds:0} ms, append {(clock.Elapsed - decideTime).TotalMilliseconds:0} ms");
-        }
-        foreach (var (group, plan) in plans.Where(p => p.Plan is { Unit: null }))
-        {
-            Complete(group, plan!);
+            log($"slow attempt: {attempt.Messages} messages, {units.Count} units: decide {attempt.DecideTime.TotalMilliseconds:0} ms, append {appendTime.TotalMilliseconds:0} ms");
         }
 
-        for (var i = 0; i < appending.Count; i++)
+        return outcomes;
+    }
+
+    private async Task SettleAsync(Attempt attempt, IReadOnlyList<AppendOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var next = 0;
+        foreach (var (group, plan) in attempt.Plans)
         {
-            var (group, plan) = appending[i];
-            Settle(group, plan!, outcomes[i]);
+            if (plan is { Unit: null })
+            {
+                Complete(group, plan);
+            }
+            else if (plan is not null)
+            {
+                Settle(group, plan, outcomes[next++]);
+            }
         }
 
         await SaveSnapshotsAsync(cancellationToken).ConfigureAwait(false);
@@ -135,7 +274,11 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
                 {
                     if (plan.Finals.TryGetValue(result.StreamId, out var final) && final.Version == result.LastVersion)
                     {
-                        cache.Set(result.StreamId, final);
+                        if (!cache.TryGet(result.StreamId, out var cached) || cached.Version <= final.Version)
+                        {
+                            cache.Set(result.StreamId, final); // a batch prepared meanwhile may already hold a later state
+                        }
+
                         if (snapshots?.IsDue(result.StreamId, result.LastVersion, (int)(result.LastVersion - result.FirstVersion + 1)) == true)
                         {
                             dueSnapshots.Add((result.StreamId, final));
@@ -143,7 +286,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
                     }
                     else
                     {
-                        cache.Remove(result.StreamId);
+                        Invalidate(result.StreamId);
                     }
                 }
 
@@ -153,17 +296,15 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             case AppendOutcome.Conflict:
                 // Another writer got there first, or our state was stale (the events were already stored):
                 // the replies computed here cannot be trusted. Reload and decide again.
-                foreach (var stream in plan.Unit!.Streams)
-                {
-                    cache.Remove(stream.StreamId);
-                }
-
+                Invalidate(plan);
                 break;
             case AppendOutcome.Rejected rejected when plan.Items.Count > 1:
+                Invalidate(plan);
                 log($"store refused a unit of {plan.Items.Count} messages ({rejected.Error.Message}); retrying them one by one");
                 group.OneAtATime = true;
                 break;
             case AppendOutcome.Rejected rejected:
+                Invalidate(plan);
                 var delivery = plan.Items[0];
                 log($"store refused the events of {delivery.Topic}: {rejected.Error.Message}");
                 delivery.Message = delivery.Message is InboundMessage.Invalid invalid
@@ -341,7 +482,24 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             encoding == RawPayload.Utf8 ? raw : RawPayload.Base64 + ":" + raw);
     }
 
-    private sealed class Group(List<Delivery> items)
+    /// <summary>A batch decided by <see cref="PrepareAsync"/>, to hand to <see cref="CommitAsync"/>.</summary>
+    public sealed class PreparedBatch
+    {
+        internal PreparedBatch(List<Group> groups, Attempt? attempt)
+        {
+            Groups = groups;
+            Attempt = attempt;
+        }
+
+        internal List<Group> Groups { get; }
+
+        /// <summary>Null when the store was unavailable while deciding: the whole batch is decided at commit.</summary>
+        internal Attempt? Attempt { get; }
+    }
+
+    internal sealed record Attempt(List<(Group Group, List<Delivery> Items)> Taken, List<(Group Group, GroupPlan? Plan)> Plans, int Messages, TimeSpan DecideTime);
+
+    internal sealed class Group(List<Delivery> items)
     {
         public List<Delivery> Items { get; } = items;
 
