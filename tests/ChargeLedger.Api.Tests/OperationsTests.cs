@@ -1,3 +1,4 @@
+using ChargeLedger.Api.Security;
 using System.Net;
 using System.Text.Json;
 
@@ -73,6 +74,28 @@ public sealed class OperationsTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task GivenTheOpenApiDocument_WhenRead_ThenItDeclaresTheApiKeySchemeAndEveryProtectedOperationRequiresIt()
+    {
+        using var client = api.Client(null);
+
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Path: path.Name, Method: op.Name.ToUpperInvariant(), Operation: op.Value)))
+            .ToList();
+        foreach (var route in RouteTable.All)
+        {
+            var (_, _, operation) = Assert.Single(operations, o => o.Method == route.Method && Matches(o.Path, route.Path));
+            var requirement = Assert.Single(operation.GetProperty("security").EnumerateArray());
+            var roles = requirement.GetProperty("ApiKey").EnumerateArray().Select(r => r.GetString()).ToHashSet();
+            Assert.True(roles.SetEquals(route.Audiences.Append("admin")), $"{route.Method} {route.Path} declares roles {string.Join(",", roles)}");
+        }
+        Assert.All(operations.Where(o => o.Path.StartsWith("/health", StringComparison.Ordinal)), o => Assert.False(o.Operation.TryGetProperty("security", out _)));
+    }
+
+    [Fact]
     public async Task GivenALowRateLimit_WhenAKeyExceedsIt_ThenItGets429WithRetryAfter()
     {
         await using var factory = api.CreateFactory(new Dictionary<string, string> { ["CHARGELEDGER_API_RATE_LIMIT"] = "3" });
@@ -92,6 +115,11 @@ public sealed class OperationsTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Equal(HttpStatusCode.OK, statuses[0]);
+        var second = await new ApiKeyStore(api.DataSource).CreateAsync("second-auditor", [ApiRoles.Auditor], CancellationToken.None);
+        using var otherKey = factory.CreateClient();
+        otherKey.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, second.Secret);
+        using var other = await otherKey.GetAsync("/events?limit=1");
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode); // the exhausted bucket is the first key's alone
     }
 
     private static bool Matches(string template, string path)

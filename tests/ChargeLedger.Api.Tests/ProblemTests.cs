@@ -37,6 +37,16 @@ public sealed class ProblemTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task GivenAQueryValueHoldingUPlus0000_WhenARouteIsCalled_ThenItIsA400NamingTheParameter()
+    {
+        using var client = api.Client("admin");
+
+        using var response = await client.GetAsync("/transactions?idTag=%00%01");
+
+        await response.AssertProblemAsync(400, "idTag");
+    }
+
+    [Fact]
     public async Task GivenAnUnknownRoute_WhenCalled_ThenItIsA404Problem()
     {
         using var client = api.Client("admin");

@@ -58,6 +58,30 @@ public sealed class RemoteCommandTests(ApiFixture api) : IClassFixture<ApiFixtur
     }
 
     [Fact]
+    public async Task GivenIdenticalRequestsWithOneIdempotencyKeySentAtOnce_WhenTheyRace_ThenAllGetTheSameResponseAndOneCommandIsRecorded()
+    {
+        var cid = "cp-" + Guid.NewGuid().ToString("N")[..8];
+        await api.AppendAsync("chargepoint-" + cid, new ChargePointRegistered(cid, Now));
+        using var client = api.Client("support");
+        var key = Guid.NewGuid().ToString();
+
+        async Task<(HttpStatusCode Status, string Body)> SendAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/charge-points/{cid}/commands/Reset") { Content = JsonContent.Create(new { type = "Hard" }) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(SendAsync)));
+
+        Assert.All(responses, r => Assert.True(r.Status == HttpStatusCode.Accepted, $"{(int)r.Status} {r.Body}"));
+        Assert.Single(responses.Select(r => r.Body).Distinct());
+        var events = await api.Store.ReadStreamAsync("chargepoint-" + cid, 0, 100, CancellationToken.None);
+        Assert.Single(events, e => e.Type == nameof(RemoteCommandRequested));
+    }
+
+    [Fact]
     public async Task GivenARecordedCommand_WhenTheDispatcherSentItAndTheChargePointReplied_ThenItsStateSaysReplied()
     {
         var cid = "cp-" + Guid.NewGuid().ToString("N")[..8];

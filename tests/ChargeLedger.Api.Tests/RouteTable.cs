@@ -29,10 +29,15 @@ public static class RouteTable
         new("GET", "/ledger/accounts/customer:x/balance", "billing", "auditor"),
         new("GET", "/billing/cdrs", "billing", "auditor"),
         new("GET", "/complaints/c-x", "support", "billing"),
+        new("POST", "/charge-points/cp-x/tariff-assignments", "billing"),
+        new("GET", "/charge-points/cp-x/tariff-assignments", "billing", "auditor"),
     ];
+
+    /// <summary>Callers that are not any role: no key, an unknown key, a malformed Authorization header.</summary>
+    public static IReadOnlyList<string> Strangers { get; } = ["(none)", "(unknown key)", "(malformed header)"];
 
     public static IEnumerable<object[]> Cases() =>
         from route in All
-        from role in new string?[] { null, "auditor", "billing", "support", "admin" }
-        select new object[] { route.Method, route.Path, role ?? "(none)", role is "admin" || route.Audiences.Contains(role) };
+        from role in Strangers.Concat(["auditor", "billing", "support", "admin"])
+        select new object[] { route.Method, route.Path, role, role is "admin" || route.Audiences.Contains(role) };
 }

@@ -38,6 +38,22 @@ internal static class EventStoreBenchmark
         var sample = NewEvent();
         Console.WriteLine($"event size: {sample.Data.Length} bytes data + metadata, ~{sample.Data.Length + 110} bytes in all; {phase.TotalSeconds:0} s per phase");
 
+        if (args.Length > 1 && args[1] == "concurrent")
+        {
+            await using var noReset = NpgsqlDataSource.Create(database.ConnectionString + ";No Reset On Close=true");
+            await using var store2 = new PostgresEventStore(noReset);
+            await ConcurrentSinglesAsync(store, phase / 3, cancellationToken);
+            await ConcurrentSinglesAsync(store2, phase / 3, cancellationToken);
+            for (var i = 0; i < 8; i++)
+            {
+                var mode = i % 4;
+                AppendProfile.Prepare = mode > 0;
+                AppendProfile.Async = mode == 3;
+                Console.WriteLine($"mode {mode} prepare={AppendProfile.Prepare} noreset={mode == 2} async={AppendProfile.Async}");
+                await ConcurrentSinglesAsync(mode == 2 ? store2 : store, phase, cancellationToken);
+            }
+            return 0;
+        }
         // Warm-up of both paths (connection pool, catalog caches, and the JIT: a method runs unoptimized for its
         // first 30 calls, so per-batch code needs more than 30 batches to reach the code a long-running service runs).
         for (var i = 0; i < WarmUpBatches; i++)
@@ -193,7 +209,11 @@ internal static class EventStoreBenchmark
 
     private static async Task<double> ConcurrentSinglesAsync(PostgresEventStore store, TimeSpan duration, CancellationToken cancellationToken)
     {
-        await using var appender = new GroupCommitAppender(store);
+        var timed = new TimedStore(store);
+        AppendProfile.Reset();
+        using var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        await using var appender = new GroupCommitAppender(timed);
         var clock = Stopwatch.StartNew();
         var counts = await Task.WhenAll(Enumerable.Range(0, ConcurrentCallers).Select(caller => Task.Run(async () =>
         {
@@ -206,7 +226,34 @@ internal static class EventStoreBenchmark
             }
             return appended;
         }, cancellationToken)));
-        return counts.Sum() / clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var total = counts.Sum();
+        Console.WriteLine($"PROFILE commits {timed.Commits} avg batch {(double)timed.Units / timed.Commits:0.0} avg commit {timed.Ticks / (double)timed.Commits / Stopwatch.Frequency * 1000:0.00} ms; cpu/event {(process.TotalProcessorTime - cpu0).TotalMilliseconds * 1000 / total:0} us; rate {total / clock.Elapsed.TotalSeconds:0}");
+        Console.WriteLine("PROFILE " + AppendProfile.Report(timed.Commits));
+        return total / clock.Elapsed.TotalSeconds;
+    }
+
+    private sealed class TimedStore(IEventStore inner) : IEventStore
+    {
+        public long Commits;
+        public long Units;
+        public long Ticks;
+
+        public async Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var r = await inner.AppendManyAsync(units, cancellationToken);
+            Interlocked.Add(ref Ticks, Stopwatch.GetTimestamp() - start);
+            Interlocked.Increment(ref Commits);
+            Interlocked.Add(ref Units, units.Count);
+            return r;
+        }
+
+        public Task<IReadOnlyList<StreamAppendResult>> AppendAsync(AppendUnit unit, CancellationToken cancellationToken) => inner.AppendAsync(unit, cancellationToken);
+        public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long fromVersion, int maxCount, CancellationToken cancellationToken) => inner.ReadStreamAsync(streamId, fromVersion, maxCount, cancellationToken);
+        public Task<LogPage> ReadAllAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken) => inner.ReadAllAsync(after, maxCount, cancellationToken);
+        public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitForAppendAsync(timeout, cancellationToken);
+        public Task<ChainVerification> VerifyStreamAsync(string streamId, CancellationToken cancellationToken) => inner.VerifyStreamAsync(streamId, cancellationToken);
     }
 
     private static string MetadataText(EventMetadata metadata) =>

@@ -19,13 +19,16 @@ namespace ChargeLedger.Benchmarks;
 /// (default 5,000 msg/s for 20 s over 1,000 charge points) through Mosquitto into the real ingest pipeline and every
 /// projection of the catalog, all in this process on a fresh database. A sampler reads the projections' checkpoints
 /// every few milliseconds; a message is visible in a read model once the checkpoint covers its last event. Reported per
-/// projection: lag from publish and from the ingest's acknowledgement (which follows the commit) to visible, p50/p99,
+/// projection: lag from publish and from commit (the sampled commit-safe head of the log covers the event) to visible, p50/p99,
 /// next to the ingest's own publish → acknowledged latency, so the side that limits shows.
 /// </summary>
 internal static class LagBenchmark
 {
     private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
+
+    /// <summary>The sampled series of the log's commit-safe head: when an event became readable, i.e. committed.</summary>
+    private const string Committed = "(committed)";
 
     private static string? Username => Environment.GetEnvironmentVariable("CHARGELEDGER_MQTT_USERNAME") is { Length: > 0 } user ? user : null;
 
@@ -82,7 +85,7 @@ internal static class LagBenchmark
             }
         };
         using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sampler = SampleAsync(dataSource, projections.Select(p => p.Name), stopSampler.Token);
+        var sampler = SampleAsync(dataSource, projections.Select(p => p.Name).Append(Committed), stopSampler.Token);
         var publishing = await PublishPacedAsync(publisher, traffic, rate, cancellationToken);
         Print($"published {traffic.Count:N0} msgs in {publishing.TotalSeconds:0.00} s = {traffic.Count / publishing.TotalSeconds:N0} msg/s (asked {rate:N0})");
         await WaitAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= traffic.Count), "every message to be acknowledged", cancellationToken);
@@ -103,23 +106,23 @@ internal static class LagBenchmark
         foreach (var projection in projections.Select(p => p.Name))
         {
             var fromPublish = new List<long>();
-            var fromAck = new List<long>();
+            var fromCommit = new List<long>();
             for (var i = 0; i < traffic.Count; i++)
             {
-                if (lastEvents[i] is not { } last || VisibleAt(samples[projection], last) is not { } visible)
+                if (lastEvents[i] is not { } last || VisibleAt(samples[projection], last) is not { } visible || VisibleAt(samples[Committed], last) is not { } committed)
                 {
                     continue;
                 }
                 fromPublish.Add(visible - traffic.PublishedAt[i]);
-                fromAck.Add(Math.Max(0, visible - ackedAt[i]));
+                fromCommit.Add(Math.Max(0, visible - committed));
             }
-            var p99 = Quantile(fromAck.ToArray(), 0.99);
+            var p99 = Quantile(fromCommit.ToArray(), 0.99);
             worst = Math.Max(worst, p99);
-            Print($"{projection,-15} from publish {Quantiles([.. fromPublish])}; from commit (ack) {Quantiles([.. fromAck])}; {fromAck.Count:N0} msgs");
+            Print($"{projection,-15} from publish {Quantiles([.. fromPublish])}; from commit {Quantiles([.. fromCommit])}; {fromCommit.Count:N0} msgs");
         }
         var ingestP99 = Quantile(ingestLatencies, 0.99);
         Print($"target p99 < 500 ms at 5,000 msg/s: projections {(worst < 500 ? "met" : "NOT met")} (worst p99 from commit {worst:0} ms), " +
-              $"ingest p99 {ingestP99:0} ms; limiting side: {(ingestP99 >= 500 ? "ingest" : worst >= 500 ? "projector" : "none")}");
+              $"ingest p99 {ingestP99:0} ms; over the target: {string.Join(" and ", new[] { ingestP99 >= 500 ? "ingest" : null, worst >= 500 ? "projector" : null }.OfType<string>().DefaultIfEmpty("neither"))}");
         return 0;
     }
 
@@ -193,6 +196,7 @@ internal static class LagBenchmark
             try
             {
                 var checkpoints = await CheckpointsAsync(dataSource, cancellationToken);
+                checkpoints[Committed] = await HeadAsync(dataSource, cancellationToken);
                 var now = Stopwatch.GetTimestamp();
                 foreach (var (name, checkpoint) in checkpoints)
                 {
@@ -222,7 +226,10 @@ internal static class LagBenchmark
 
     private static async Task<Checkpoint> HeadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT transaction_id::text::bigint, position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1");
+        await using var command = dataSource.CreateCommand("""
+            SELECT transaction_id::text::bigint, position FROM events WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id DESC, position DESC LIMIT 1
+            """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new Checkpoint((ulong)reader.GetInt64(0), reader.GetInt64(1)) : Checkpoint.Start;
     }

@@ -145,6 +145,10 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             var (status, body) = await HandshakeAsync(path, subProtocol, upgrade);
 
             Assert.True(status is >= 400 and < 500, $"{path} ({subProtocol}, upgrade {upgrade}): {status} {body}");
+            if (path.Contains("%00", StringComparison.Ordinal))
+            {
+                continue; // Kestrel itself refuses a NUL in the path (400, before the gateway sees the request)
+            }
             Assert.False(string.IsNullOrWhiteSpace(body), $"{path}: a refusal names its reason");
             reasons[body] = reasons.GetValueOrDefault(body) + 1;
         }

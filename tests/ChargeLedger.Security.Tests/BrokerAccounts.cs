@@ -29,6 +29,9 @@ public sealed class ChargePointAccounts : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Assert.True(
+            TestServices.MqttUsername is not null,
+            $"The broker has no accounts ({TestServices.MqttStateDirectory}): it was started by an older eng/services; apply them with eng/services restart-broker.");
         var run = Guid.NewGuid().ToString("N")[..10];
         var ids = Roles.Select((_, i) => $"SEC{i}-{run}").ToArray();
         var output = (await ServicesAsync(["add-charge-point", .. ids])).Split('\n');

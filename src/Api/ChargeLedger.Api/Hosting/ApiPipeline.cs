@@ -18,6 +18,7 @@ public static class ApiPipeline
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.Use(RefuseNulInQueryAsync);
 
         app.MapOpenApi().AllowAnonymous();
         app.MapDocsEndpoints();
@@ -28,6 +29,20 @@ public static class ApiPipeline
         app.MapAuditEndpoints();
         app.MapAdminEndpoints();
         return app;
+    }
+
+    /// <summary>PostgreSQL text cannot hold U+0000: a query value carrying one is bad input, named, not a failed query.</summary>
+    private static Task RefuseNulInQueryAsync(HttpContext context, RequestDelegate next)
+    {
+        foreach (var (name, values) in context.Request.Query)
+        {
+            if (name.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+            {
+                return context.RequestServices.GetRequiredService<ApiProblems>().WriteAsync(context, StatusCodes.Status400BadRequest,
+                    "Invalid input", "The value contains U+0000, which is not allowed.", name.Replace("\0", string.Empty, StringComparison.Ordinal));
+            }
+        }
+        return next(context);
     }
 
     private static Task LimitBodyAsync(HttpContext context, RequestDelegate next)

@@ -59,7 +59,11 @@ public static class ApiServices
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddRateLimiter(ConfigureRateLimiting);
-        services.AddOpenApi();
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<ApiKeyOpenApi>();
+            o.AddOperationTransformer<ApiKeyOpenApi>();
+        });
         return services;
     }
 

@@ -18,6 +18,7 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IOptions<JsonOptio
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
     private const int MaxKeyLength = 200;
+    private static readonly TimeSpan InProgressWait = TimeSpan.FromSeconds(10);
 
     /// <summary>The Idempotency-Key of the current request, or null; handlers derive their command ids from it.</summary>
     public static string? KeyOf(HttpContext context) =>
@@ -37,7 +38,7 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IOptions<JsonOptio
         }
         var keyId = Guid.Parse(http.User.FindFirstValue(ClaimTypes.NameIdentifier)!);
         var cancellationToken = http.RequestAborted;
-        switch (await store.ClaimAsync(keyId, key, Fingerprint(context), cancellationToken).ConfigureAwait(false))
+        switch (await ClaimAsync(keyId, key, Fingerprint(context), cancellationToken).ConfigureAwait(false))
         {
             case IdempotencyClaim.Replay replay:
                 http.Response.Headers[ReplayedHeader] = "true";
@@ -72,6 +73,26 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IOptions<JsonOptio
             await store.ReleaseAsync(keyId, key, CancellationToken.None).ConfigureAwait(false);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Claims the key; a twin request still running (e.g. a client retrying at once) is waited for, so both get the
+    /// same response, up to <see cref="InProgressWait"/> (then 409).
+    /// </summary>
+    private async Task<IdempotencyClaim> ClaimAsync(Guid keyId, string key, byte[] fingerprint, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            var claim = await store.ClaimAsync(keyId, key, fingerprint, cancellationToken).ConfigureAwait(false);
+            if (claim is not IdempotencyClaim.InProgress || waited.Elapsed >= InProgressWait)
+            {
+                return claim;
+            }
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 200));
+        }
     }
 
     /// <summary>The typed result inside a <c>Results&lt;…&gt;</c> union.</summary>

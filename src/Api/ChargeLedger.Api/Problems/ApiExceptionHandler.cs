@@ -21,6 +21,9 @@ public sealed class ApiExceptionHandler(ApiProblems problems, ILogger<ApiExcepti
             BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                 (e.StatusCode, "Request body too large", e.Message, "body"),
             BadHttpRequestException e => (e.StatusCode, "Bad request", FirstLine(e.Message), (string?)null),
+            // A value PostgreSQL cannot store (U+0000) that slipped past input checks is still the client's bad input.
+            Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire } =>
+                (StatusCodes.Status400BadRequest, "Invalid input", "A value contains U+0000, which is not allowed.", (string?)null),
             Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UndefinedTable } =>
                 (StatusCodes.Status503ServiceUnavailable, "Read model not available", "This read model has not been built yet; its projection has not started.", (string?)null),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested =>

@@ -59,7 +59,10 @@ public sealed record ChargePointSnapshot(
     {
         try
         {
-            return JsonSerializer.Deserialize(utf8Json, ChargePointSnapshotJsonContext.Default.ChargePointSnapshot)?.ToState();
+            // Absent collections deserialize as null (nullable fields are left out when written, so none can be required).
+            return JsonSerializer.Deserialize(utf8Json, ChargePointSnapshotJsonContext.Default.ChargePointSnapshot) is { Connectors: not null, Starts: not null, Commands: not null, Recent: not null } snapshot
+                ? snapshot.ToState()
+                : null;
         }
         catch (JsonException)
         {

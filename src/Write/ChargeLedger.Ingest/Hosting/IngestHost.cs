@@ -50,7 +50,8 @@ public sealed class IngestHost : IAsyncDisposable
             new MessageDecider(settings.ChargePointPolicy, settings.TransactionPolicy),
             settings.StateCacheSize,
             log,
-            new SnapshotStore(dataSource, settings.SnapshotEvery));
+            new SnapshotStore(dataSource, settings.SnapshotEvery),
+            new StreamHeads(dataSource));
         client = new MqttClient(new MqttClientOptions
         {
             Host = settings.MqttHost,

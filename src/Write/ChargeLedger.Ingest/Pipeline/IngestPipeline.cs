@@ -16,7 +16,7 @@ namespace ChargeLedger.Ingest.Pipeline;
 /// and decided again; a group the store refuses is retried one message at a time, and a single refused message is
 /// recorded as rejected. When <see cref="ProcessAsync"/> returns, every delivery's events are committed and its reply set.
 /// </summary>
-public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator allocator, MessageDecider decider, int cacheSize, Action<string> log, SnapshotStore? snapshots = null)
+public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator allocator, MessageDecider decider, int cacheSize, Action<string> log, SnapshotStore? snapshots = null, StreamHeads? heads = null)
 {
     private const int LoadParallelism = 16;
     private static readonly TimeSpan SlowAttempt = TimeSpan.FromSeconds(1);
@@ -80,7 +80,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
 
             // Groups whose states the previous commit did not confirm were decided on a wrong basis: decide them again below
             // (and so must the next batch's groups built on these decisions).
-            var stale = attempt.Plans.Where(p => false && (p.Plan?.Items ?? p.Group.Items).SelectMany(d => MessageDecider.StreamsOf(d.Message)).Any(invalidated.Contains)).ToList();
+            var stale = attempt.Plans.Where(p => (p.Plan?.Items ?? p.Group.Items).SelectMany(d => MessageDecider.StreamsOf(d.Message)).Any(invalidated.Contains)).ToList();
             foreach (var (_, plan) in stale)
             {
                 if (plan is not null)
@@ -391,7 +391,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
         foreach (var stream in deliveries.SelectMany(d => MessageDecider.StreamsOf(d.Message)).Distinct(StringComparer.Ordinal))
         {
             var cached = cache.TryGet(stream, out var state);
-            if (cached && !stream.StartsWith("idtag-", StringComparison.Ordinal))
+            if (cached && !IsIdTag(stream))
             {
                 snapshot[stream] = state;
             }
@@ -408,6 +408,22 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             toLoad = toLoad.Select(t => t.From is null && found.TryGetValue(t.Stream, out var snapshot) ? (t.Stream, (VersionedState?)snapshot) : t).ToList();
         }
 
+        if (heads is not null && toLoad.Any(t => IsIdTag(t.Stream)))
+        {
+            // IdTag streams change through the API: one query for their heads, and only the moved ones are read.
+            var idTags = toLoad.Where(t => IsIdTag(t.Stream)).ToList();
+            var versions = await heads.VersionsAsync(idTags.Select(t => t.Stream).ToList(), cancellationToken).ConfigureAwait(false);
+            foreach (var (stream, from) in idTags)
+            {
+                if (versions.GetValueOrDefault(stream, -1) == (from?.Version ?? -1))
+                {
+                    snapshot[stream] = from ?? new VersionedState(-1, StreamStates.Empty(stream));
+                }
+            }
+
+            toLoad.RemoveAll(t => snapshot.ContainsKey(t.Stream));
+        }
+
         var loaded = new ConcurrentDictionary<string, VersionedState>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(
             toLoad,
@@ -421,6 +437,8 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
 
         return snapshot;
     }
+
+    private static bool IsIdTag(string stream) => stream.StartsWith("idtag-", StringComparison.Ordinal);
 
     private async Task<Queue<int>> AllocateAsync(List<Delivery> deliveries, Dictionary<string, VersionedState> snapshot, CancellationToken cancellationToken)
     {
