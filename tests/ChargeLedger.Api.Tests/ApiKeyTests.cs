@@ -34,7 +34,7 @@ public sealed class ApiKeyTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task GivenAStoredKey_WhenItsRowIsRead_ThenItHoldsTheSecretsHashAndNeverTheSecret()
+    public async Task GivenAStoredKey_WhenItsRowAndEveryTableAreRead_ThenTheyHoldTheSecretsHashAndNeverTheSecret()
     {
         var created = await new ApiKeyStore(api.DataSource).CreateAsync("hashed", [ApiRoles.Support], CancellationToken.None);
         await using var command = api.DataSource.CreateCommand(
@@ -46,5 +46,34 @@ public sealed class ApiKeyTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         Assert.Equal(ApiKeySecret.Hash(created.Secret), reader.GetFieldValue<byte[]>(0));
         Assert.Equal(0, reader.GetInt32(1));
+        await reader.CloseAsync();
+        Assert.Empty(await TablesHoldingAsync(created.Secret));
+        Assert.Contains("api_keys", await TablesHoldingAsync(created.Key.Name)); // the scan does find what is stored
+    }
+
+    /// <summary>Every table of the database whose rows, as text, contain <paramref name="text"/>.</summary>
+    private async Task<List<string>> TablesHoldingAsync(string text)
+    {
+        var tables = new List<string>();
+        await using (var list = api.DataSource.CreateCommand(
+            "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')"))
+        await using (var names = await list.ExecuteReaderAsync())
+        {
+            while (await names.ReadAsync())
+            {
+                tables.Add(names.GetString(0));
+            }
+        }
+        var holding = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var scan = api.DataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {table} t WHERE strpos(t::text, $1) > 0)");
+            scan.Parameters.Add(new Npgsql.NpgsqlParameter { Value = text });
+            if ((bool)(await scan.ExecuteScalarAsync())!)
+            {
+                holding.Add(table.Split('.')[^1]);
+            }
+        }
+        return holding;
     }
 }

@@ -32,16 +32,12 @@ public sealed partial class PostgresEventStore
     public async Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken)
     {
         var outcomes = new AppendOutcome[units.Count];
-        var t0 = AppendProfile.Now();
-        var t = t0;
         var prepared = PrepareAll(units, outcomes);
-        AppendProfile.Add(0, ref t);
         if (prepared.Count > 0)
         {
             try
             {
                 await CommitAsync(prepared, outcomes, cancellationToken).ConfigureAwait(false);
-                AppendProfile.Add(7, ref t0);
             }
             catch (NpgsqlException e)
             {
@@ -60,9 +56,7 @@ public sealed partial class PostgresEventStore
     /// </summary>
     private async Task CommitAsync(List<PreparedUnit> units, AppendOutcome[] outcomes, CancellationToken cancellationToken)
     {
-        var t = AppendProfile.Now();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        AppendProfile.Add(1, ref t);
         try
         {
             if (!await TryCommitWithCachedHeadsAsync(connection, units, outcomes, cancellationToken).ConfigureAwait(false))
@@ -296,7 +290,6 @@ public sealed partial class PostgresEventStore
 
     private static async Task InsertAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
     {
-        var t = AppendProfile.Now();
         var rows = state.Rows;
         var streamIds = new string[rows.Count];
         var versions = new long[rows.Count];
@@ -315,7 +308,6 @@ public sealed partial class PostgresEventStore
         if (lockFirst is not null)
         {
             AddBeginAndLocks(batch, lockFirst);
-            if (AppendProfile.Async) batch.BatchCommands.Insert(1, Command("SET LOCAL synchronous_commit = off"));
         }
         batch.BatchCommands.Add(Command("""
             INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, hash)
@@ -328,24 +320,20 @@ public sealed partial class PostgresEventStore
         {
             AddCommitAndNotify(batch);
         }
-        if (AppendProfile.Prepare)
-        {
-            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        }
-        AppendProfile.Add(3, ref t);
+        // A small commit is the same few statements every time: prepared, the server skips parsing and planning
+        // them (small commits measured ~1.4x faster). Npgsql keeps prepared statements on the pooled connection,
+        // so this costs a round trip only the first time a connection sees them.
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        AppendProfile.Add(4, ref t);
         if (lockFirst is not null)
         {
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            if (AppendProfile.Async) await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         }
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             state.Positions[(reader.GetString(0), reader.GetInt64(1))] = reader.GetInt64(2);
         }
         await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
-        AppendProfile.Add(5, ref t);
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
