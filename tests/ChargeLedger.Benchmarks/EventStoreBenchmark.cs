@@ -15,7 +15,7 @@ namespace ChargeLedger.Benchmarks;
 /// (same columns, defaults and indexes, no logic), (3) the ingest's shape: group commits of 2,000 events in 1,000
 /// units over 500 streams, each unit a charge point stream and a transaction stream with exact expected versions,
 /// against COPY of 2,000 rows, and (4) single-event appends by 32 concurrent callers through the GroupCommitAppender,
-/// against the latency of a bare one-row commit. `eng/bench eventstore [seconds] concurrent` runs only (4).
+/// against the latency of a bare one-row commit. `eng/bench eventstore [seconds] concurrent` runs only (4), `... batch` only (1) and (2).
 /// </summary>
 internal static class EventStoreBenchmark
 {
@@ -54,8 +54,16 @@ internal static class EventStoreBenchmark
             await CopyBatchAsync(dataSource, BatchSize, cancellationToken);
         }
 
+        TempStageTimes.Reset();
         var batch = await AlternateAsync(
             () => StoreBatchAsync(store, cancellationToken), () => CopyBatchAsync(dataSource, BatchSize, cancellationToken), BatchSize, phase);
+        if (args.Length > 1 && args[1] == "batch")
+        {
+            PrintBatch(batch);
+            Console.WriteLine("TEMP stages ms/batch: " + TempStageTimes.Report(batch.Batches));
+            Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
+            return 0;
+        }
         var ingest = new IngestShape();
         for (var i = 0; i < WarmUpBatches / 4; i++)
         {
@@ -66,14 +74,19 @@ internal static class EventStoreBenchmark
         // The small-commit path (INSERT from arrays) and the appender are not warmed up by the batch phases (COPY).
         await ConcurrentSinglesAsync(store, phase / 3, cancellationToken);
 
-        Console.WriteLine($"store batch append (500/batch):    {batch.StoreRate,10:N0} events/s   (client CPU {batch.StoreCpuMs:0.0} ms/batch)");
-        Console.WriteLine($"raw binary COPY (500/batch):       {batch.CopyRate,10:N0} events/s   (client CPU {batch.CopyCpuMs:0.0} ms/batch)");
-        Console.WriteLine($"ratio store / COPY:                {batch.StoreRate / batch.CopyRate,10:0.00}   (target >= 0.60)");
+        PrintBatch(batch);
         Console.WriteLine($"ingest shape (2,000 ev, 1,000 units, 500 streams, exact): {shaped.StoreRate,10:N0} events/s, {shaped.StoreMs:0} ms/commit   (client CPU {shaped.StoreCpuMs:0.0} ms/commit)");
         Console.WriteLine($"raw binary COPY (2,000/batch):     {shaped.CopyRate,10:N0} events/s, {shaped.CopyMs:0} ms/batch");
         Console.WriteLine($"ratio ingest shape / COPY:         {shaped.StoreRate / shaped.CopyRate,10:0.00}");
         await PrintConcurrentAsync(store, dataSource, phase, cancellationToken);
         return 0;
+    }
+
+    private static void PrintBatch(Comparison batch)
+    {
+        Console.WriteLine($"store batch append (500/batch):    {batch.StoreRate,10:N0} events/s   (client CPU {batch.StoreCpuMs:0.0} ms/batch)");
+        Console.WriteLine($"raw binary COPY (500/batch):       {batch.CopyRate,10:N0} events/s   (client CPU {batch.CopyCpuMs:0.0} ms/batch)");
+        Console.WriteLine($"ratio store / COPY:                {batch.StoreRate / batch.CopyRate,10:0.00}   (target >= 0.60)");
     }
 
     /// <summary>
@@ -141,10 +154,10 @@ internal static class EventStoreBenchmark
         return new Comparison(
             batches * eventsPerBatch / storeTime.TotalSeconds, batches * eventsPerBatch / copyTime.TotalSeconds,
             storeTime.TotalMilliseconds / batches, copyTime.TotalMilliseconds / batches,
-            storeCpu.TotalMilliseconds / batches, copyCpu.TotalMilliseconds / batches);
+            storeCpu.TotalMilliseconds / batches, copyCpu.TotalMilliseconds / batches, batches);
     }
 
-    private sealed record Comparison(double StoreRate, double CopyRate, double StoreMs, double CopyMs, double StoreCpuMs, double CopyCpuMs);
+    private sealed record Comparison(double StoreRate, double CopyRate, double StoreMs, double CopyMs, double StoreCpuMs, double CopyCpuMs, int Batches);
 
     /// <summary>
     /// What the ingest hands the store per group commit: 1,000 units (one per message), each appending one event to

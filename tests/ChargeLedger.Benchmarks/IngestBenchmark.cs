@@ -7,9 +7,11 @@ using ChargeLedger.Ingest.Hosting;
 using ChargeLedger.Ingest.Ocpp;
 using ChargeLedger.Ingest.Pipeline;
 using ChargeLedger.Protocol.Ocpp;
+using ChargeLedger.Protocol.Ocpp.Messages;
 using ChargeLedger.Protocol.Mqtt;
 using ChargeLedger.TestSupport;
 using NodaTime;
+using Npgsql;
 
 namespace ChargeLedger.Benchmarks;
 
@@ -53,7 +55,7 @@ internal static class IngestBenchmark
             MountPoint = topics.MountPoint,
             NoticePrefix = $"bench{run}i/sys/",
         };
-        var ingest = await MeasureIngestAsync(settings, topics, chargePoints, messages, run, cancellationToken);
+        var ingest = await MeasureIngestAsync(settings, topics, chargePoints, messages, run, database.ConnectionString, cancellationToken);
         Report("ingest (decide + commit + reply PUBACKed + ack)", ingest);
         Console.WriteLine($"ratio ingest/baseline: {ingest.Rate / baseline.Rate:0.00} (target ≥ 0.7); target 30,000 msg/s");
         return 0;
@@ -89,7 +91,7 @@ internal static class IngestBenchmark
         return new Result(traffic.Count, elapsed, latencies.ToArray());
     }
 
-    private static async Task<Result> MeasureIngestAsync(IngestSettings settings, OcppTopics topics, int chargePoints, int messages, string run, CancellationToken cancellationToken)
+    private static async Task<Result> MeasureIngestAsync(IngestSettings settings, OcppTopics topics, int chargePoints, int messages, string run, string connectionString, CancellationToken cancellationToken)
     {
         await using var host = await IngestHost.StartAsync(settings, line => Console.Error.WriteLine("  ingest: " + line), cancellationToken);
 
@@ -119,6 +121,7 @@ internal static class IngestBenchmark
         Console.WriteLine($"setup: {setup.Count:N0} boots and starts in {setupClock.Elapsed.TotalSeconds:0.0} s");
 
         var traffic = Traffic.Timed(topics, chargePoints, messages, cp => transactionIds[cp]);
+        MeasureDecode(settings, topics, traffic);
         var latencies = new ConcurrentBag<long>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var acknowledged = 0;
@@ -137,13 +140,81 @@ internal static class IngestBenchmark
                 }
             }
         };
+        var firstPosition = await LastPositionAsync(connectionString, cancellationToken);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var before = Enum.GetValues<StageTimes.Stage>().Select(s => host.Pipeline.Stages[s]).ToArray();
         var elapsed = await PublishAsync(traffic, done.Task, run + "t", cancellationToken);
         Console.WriteLine($"ingest process CPU (pipeline + publisher): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s; cached streams {host.Pipeline.CachedStreams:N0}");
         Console.WriteLine("stages (wall time, µs per message): " + string.Join(", ", Enum.GetValues<StageTimes.Stage>().Select(s =>
             $"{s.ToString().ToLowerInvariant()} {(host.Pipeline.Stages[s] - before[(int)s]).TotalMicroseconds / traffic.Count:0.0}")));
+        await ReportCommitShapeAsync(connectionString, firstPosition, traffic.Count, cancellationToken);
         return new Result(traffic.Count, elapsed, latencies.ToArray());
+    }
+
+    /// <summary>Decode CPU alone (parse, validation, typed read, mapping, message identity), single-threaded, after a warm-up pass.</summary>
+    private static void MeasureDecode(IngestSettings settings, OcppTopics topics, Traffic traffic)
+    {
+        var decoder = new FrameDecoder(topics, settings.NoticePrefix);
+        var now = SystemClock.Instance.GetCurrentInstant();
+        var best = double.MaxValue;
+        for (var pass = 0; pass < 3; pass++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < traffic.Count; i++)
+            {
+                _ = Delivery.Decode(decoder, traffic.Topics[i], traffic.Payloads[i], now);
+            }
+
+            best = Math.Min(best, Stopwatch.GetElapsedTime(started).TotalMicroseconds / traffic.Count);
+        }
+
+        double PerMessage(Action<int> step)
+        {
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < traffic.Count; i++)
+            {
+                step(i);
+            }
+
+            return Stopwatch.GetElapsedTime(started).TotalMicroseconds / traffic.Count;
+        }
+
+        var frames = traffic.Payloads.Select(p => (OcppCall)OcppMqttCodec.Parse(p).Frame!).ToArray();
+        var parse = PerMessage(i => OcppMqttCodec.Parse(traffic.Payloads[i]));
+        var validate = PerMessage(i => OcppSchemaValidator.Default.ValidateRequest(frames[i].Action, frames[i].Payload, frames[i].UniqueId));
+        var identity = PerMessage(i => MessageIdentity.Of(traffic.Topics[i], traffic.Payloads[i]));
+        var read = PerMessage(i => OcppMessages.ReadRequest(frames[i]));
+        var topic = PerMessage(i => topics.TryMatch(traffic.Topics[i], out _, out _));
+        var again = PerMessage(i => Delivery.Decode(decoder, traffic.Topics[i], traffic.Payloads[i], now));
+        Console.WriteLine($"decode alone (one thread, best of 3 passes): {best:0.0} µs per message ({again:0.0} once more), of which frame parse {parse:0.0}, schema validation {validate:0.0}, typed read {read:0.0}, topic {topic:0.0}, identity {identity:0.0}");
+    }
+
+    private static async Task<long> LastPositionAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(position), 0) FROM events", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>What the timed traffic appended: the shape the store's own benchmark should be compared with.</summary>
+    private static async Task ReportCommitShapeAsync(string connectionString, long afterPosition, int messages, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT count(*), count(DISTINCT stream_id), count(DISTINCT transaction_id),
+                   coalesce(avg(octet_length(data::text)), 0)::float8, coalesce(avg(octet_length(metadata::text)), 0)::float8
+            FROM events WHERE position > $1
+            """,
+            connection);
+        command.Parameters.AddWithValue(afterPosition);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var events = reader.GetInt64(0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"appended: {events:N0} events ({(double)events / messages:0.00} per message) in {reader.GetInt64(1):N0} streams, {reader.GetInt64(2):N0} commits; data {reader.GetDouble(3):0} B, metadata {reader.GetDouble(4):0} B per event"));
     }
 
     /// <summary>Publishes every message (the client keeps up to its pending limit in flight) and returns the time until <paramref name="done"/>.</summary>

@@ -10,6 +10,9 @@ internal static class ProjectionSchemas
 
     public static string Rebuild(IProjection projection, long number) => $"rebuild_{projection.Name}_{number}";
 
+    /// <summary>True for a copy being filled by a rebuild (the rebuild holds the projection's rebuild lock: it is the copy's only writer).</summary>
+    public static bool IsRebuild(string schema) => schema.StartsWith("rebuild_", StringComparison.Ordinal);
+
     /// <summary>Creates the schema afresh (dropping a leftover of the same name) with the projection's tables.</summary>
     public static async Task CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection, string schema, CancellationToken cancellationToken)
     {

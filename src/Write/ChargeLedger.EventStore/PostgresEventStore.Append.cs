@@ -32,7 +32,9 @@ public sealed partial class PostgresEventStore
     public async Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken)
     {
         var outcomes = new AppendOutcome[units.Count];
+        var __t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var prepared = PrepareAll(units, outcomes);
+        TempStageTimes.Add(0, __t0);
         if (prepared.Count > 0)
         {
             try
@@ -45,6 +47,7 @@ public sealed partial class PostgresEventStore
                     $"Appending {prepared.Count} unit(s) failed: {e.Message}. The transaction was rolled back unless only its acknowledgment was lost; retrying the same units is safe.", e);
             }
         }
+        TempStageTimes.Add(6, __t0);
         return outcomes;
     }
 
@@ -88,7 +91,9 @@ public sealed partial class PostgresEventStore
             }
         }
         // A unit refused against a cached head may be fine against the real one: only the locked path decides that.
+        var __t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var plans = Plan(units, state, new AppendOutcome[outcomes.Length]);
+        TempStageTimes.Add(1, __t1);
         if (plans.Count != units.Count)
         {
             return false;
@@ -129,7 +134,9 @@ public sealed partial class PostgresEventStore
         var hook = state.Rows.Count > 0 ? BeforeCommit : null;
         if (state.Rows.Count > 0)
         {
+            var __t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             state.LinkChains();
+            TempStageTimes.Add(2, __t2);
             await WriteAsync(connection, state, lockFirst, commit: hook is null, cancellationToken).ConfigureAwait(false);
         }
         if (state.Rows.Count == 0 || hook is not null)
@@ -338,19 +345,18 @@ public sealed partial class PostgresEventStore
 
     private static async Task CopyAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
     {
-        if (lockFirst is not null)
-        {
-            await using var begin = new NpgsqlBatch(connection);
-            AddBeginAndLocks(begin, lockFirst);
-            await begin.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
         var rows = state.Rows;
+        var positions = await DrawPositionsAndWriteHeadsAsync(connection, state, lockFirst, cancellationToken).ConfigureAwait(false);
+        var __t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+        ulong copied;
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY events (stream_id, stream_version, event_id, type, data, metadata, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            "COPY events (position, stream_id, stream_version, event_id, type, data, metadata, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
-            foreach (var row in rows)
+            for (var i = 0; i < rows.Count; i++)
             {
+                var row = rows[i];
                 await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(positions[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.Event.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
@@ -358,29 +364,64 @@ public sealed partial class PostgresEventStore
                 await copy.WriteAsync(row.Event.DataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.Event.MetadataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                state.Positions[(row.StreamId, row.Version)] = positions[i];
             }
-            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            copied = await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-        await using var batch = new NpgsqlBatch(connection);
-        // COPY draws positions from the identity sequence in row order, and a session's draws only grow.
-        batch.BatchCommands.Add(Command("SELECT position FROM events WHERE transaction_id = pg_current_xact_id() ORDER BY transaction_id, position"));
-        AddHeads(batch, state);
+        TempStageTimes.Add(4, __t4);
+        if (copied != (ulong)rows.Count)
+        {
+            throw new InvalidOperationException($"COPY stored {copied} of {rows.Count} rows.");
+        }
         if (commit)
         {
+            var __t5 = System.Diagnostics.Stopwatch.GetTimestamp();
+            await using var batch = new NpgsqlBatch(connection);
             AddCommitAndNotify(batch);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            TempStageTimes.Add(5, __t5);
         }
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var at = 0;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+    }
+
+    /// <summary>
+    /// Before a COPY, in one round trip: BEGIN and the stream locks (when asked), the stream heads (known before
+    /// the rows are written: versions and hashes are decided in memory) and the rows' positions, drawn from the
+    /// identity sequence so COPY writes them itself and nothing has to be read back afterwards. Positions are
+    /// handed out in row order, as the identity default would have done.
+    /// </summary>
+    private static async Task<long[]> DrawPositionsAndWriteHeadsAsync(
+        NpgsqlConnection connection, AppendState state, string[]? lockFirst, CancellationToken cancellationToken)
+    {
+        var __t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+        await using var batch = new NpgsqlBatch(connection);
+        if (lockFirst is not null)
         {
-            var row = rows[at++];
-            state.Positions[(row.StreamId, row.Version)] = reader.GetInt64(0);
+            AddBeginAndLocks(batch, lockFirst);
         }
-        if (at != rows.Count)
+        batch.BatchCommands.Add(Command(
+            "SELECT nextval(pg_get_serial_sequence('events', 'position')::regclass) FROM generate_series(1, $1)", Param(state.Rows.Count)));
+        AddHeads(batch, state);
+        var positions = new long[state.Rows.Count];
+        var drawn = 0;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"COPY stored {at} of {rows.Count} rows.");
+            if (lockFirst is not null)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                positions[drawn++] = reader.GetInt64(0);
+            }
+            await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
         }
-        await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
+        if (drawn != positions.Length)
+        {
+            throw new InvalidOperationException($"Drew {drawn} of {positions.Length} positions.");
+        }
+        Array.Sort(positions);
+        TempStageTimes.Add(3, __t3);
+        return positions;
     }
 
     private static void AddHeads(NpgsqlBatch batch, AppendState state)

@@ -15,7 +15,7 @@ public sealed class AuditTrailProjection : IProjection
 {
     public string Name => AuditTrailTables.ProjectionName;
 
-    public int Version => 1;
+    public int Version => 2;
 
     public bool DefersIndexesOnRebuild => true;
 
@@ -28,7 +28,7 @@ public sealed class AuditTrailProjection : IProjection
             occurred_at     timestamptz NOT NULL,  -- device time when known, else received, else recorded
             recorded_at     timestamptz NOT NULL,
             received_at     timestamptz,
-            data            jsonb       NOT NULL,
+            data            json        NOT NULL,  -- json, not jsonb: the trail is read back whole, so the server only checks it
             raw             text,                  -- the MQTT payload as received ("base64:" prefix when not UTF-8)
             topic           text,
             ocpp_message_id text,
@@ -37,7 +37,7 @@ public sealed class AuditTrailProjection : IProjection
             transaction_id  integer,               -- a transaction of ours the event concerns
             connector_id    integer,
             id_tag          text,                  -- upper case (OCPP idTags are case-insensitive)
-            sent            jsonb);                -- the OCPP frame the Central System sent for this event
+            sent            json);                 -- the OCPP frame the Central System sent for this event
         CREATE INDEX ON {schema}.{AuditTrailTables.Events} (transaction_id, occurred_at) WHERE transaction_id IS NOT NULL;
         CREATE INDEX ON {schema}.{AuditTrailTables.Events} (charge_point_id, occurred_at);
         """;

@@ -28,7 +28,7 @@ internal static class CopyRows
         value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 
     public static Task JsonColumnAsync(this NpgsqlBinaryImporter importer, string? json, CancellationToken cancellationToken) =>
-        json is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(json, NpgsqlDbType.Jsonb, cancellationToken);
+        json is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(json, NpgsqlDbType.Json, cancellationToken);
 
     public static Task ColumnAsync(this NpgsqlBinaryImporter importer, long? value, CancellationToken cancellationToken) =>
         value is { } v ? importer.WriteAsync(v, NpgsqlDbType.Bigint, cancellationToken) : importer.WriteNullAsync(cancellationToken);

@@ -14,6 +14,9 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
 {
     private readonly CdrIssuer issuer = issuer ?? CdrIssuer.Default;
 
+    /// <summary>The working set of the rebuild copy this process fills, kept across its batches (see <see cref="RebuildWorkingSet"/>).</summary>
+    private RebuildWorkingSet? rebuilding;
+
     public string Name => LedgerTables.ProjectionName;
 
     public int Version => 1;
@@ -144,17 +147,36 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
-        var events = DecodedEvent.Decode(batch, LedgerStateLoader.Concerned).ToList();
-        if (events.Count == 0)
+        if (batch.Count == 0)
         {
             return;
         }
-        var state = await LedgerStateLoader.LoadAsync(context, events, cancellationToken).ConfigureAwait(false);
-        var book = new LedgerBook(state, issuer);
-        foreach (var e in events)
+        var events = DecodedEvent.Decode(batch, LedgerStateLoader.Concerned).ToList();
+        // Taken out while the batch is applied: a batch that fails leaves no half-applied set behind.
+        var kept = ProjectionSchemas.IsRebuild(context.Schema) ? Interlocked.Exchange(ref rebuilding, null) : null;
+        if (kept is not null && !kept.Continues(context.Schema, batch))
         {
-            book.Apply(e.Recorded, e.Event);
+            kept = null;
         }
-        await LedgerWriter.WriteAsync(context, state, cancellationToken).ConfigureAwait(false);
+        if (kept is null && ProjectionSchemas.IsRebuild(context.Schema))
+        {
+            kept = await RebuildWorkingSet.StartAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        if (events.Count > 0)
+        {
+            var state = kept?.State ?? await LedgerStateLoader.LoadAsync(context, events, cancellationToken).ConfigureAwait(false);
+            var book = new LedgerBook(state, issuer);
+            foreach (var e in events)
+            {
+                book.Apply(e.Recorded, e.Event);
+            }
+            await LedgerWriter.WriteAsync(context, state, cancellationToken).ConfigureAwait(false);
+            state.Written();
+        }
+        if (kept is not null)
+        {
+            kept.AppliedUpTo = batch[^1].Checkpoint;
+            rebuilding = kept;
+        }
     }
 }

@@ -40,7 +40,12 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
                 SetAccount(e.IdTag, e.BillingAccount, recorded.Position);
                 break;
             case TransactionStarted e when !state.Sessions.ContainsKey(e.TransactionId):
-                state.Sessions.Add(e.TransactionId, new LedgerSession(e.TransactionId, e.ChargePointId, e.ConnectorId, e.IdTag, e.MeterStart, e.DeviceTime, recorded.Position) { Changed = true });
+                var started = new LedgerSession(e.TransactionId, e.ChargePointId, e.ConnectorId, e.IdTag, e.MeterStart, e.DeviceTime, recorded.Position) { Changed = true };
+                if (state.EarlySamples.Remove(e.TransactionId, out var early))
+                {
+                    started.Samples.AddRange(early);
+                }
+                state.AddSession(started);
                 break;
             case MeterValuesRecorded e:
                 AddSamples(recorded, e);
@@ -88,7 +93,15 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
             if (!sample.IsImportRegister || sample.Phase is not null) continue;
             var kept = new SessionSample(sample.Timestamp, sample.EnergyWh!.Value, sample.Context, recorded.Position);
             state.NewSamples.Add((e.TransactionId, index++, kept));
-            session?.Samples.Add(kept);
+            if (session is not null)
+            {
+                session.Samples.Add(kept);
+            }
+            else
+            {
+                state.EarlySamples.TryAdd(e.TransactionId, []);
+                state.EarlySamples[e.TransactionId].Add(kept);
+            }
         }
         if (index > 0 && session is { Stopped: true })
         {
@@ -101,8 +114,8 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
         var status = new StatusReport(e.DeviceTime ?? e.ReceivedAt, e.Status, recorded.Position);
         state.StatusesOf(e.ChargePointId, e.ConnectorId)[recorded.Position] = status;
         state.NewStatuses.Add((e.ChargePointId, e.ConnectorId, status));
-        foreach (var session in state.Sessions.Values.Where(s => s.Stopped && s.ChargePointId == e.ChargePointId && s.ConnectorId == e.ConnectorId
-                     && s.StartedAt <= status.At && status.At <= s.StoppedAt!.Value).OrderBy(s => s.TransactionId))
+        foreach (var session in state.SessionsOn(e.ChargePointId, e.ConnectorId).Where(s => s.Stopped && s.StartedAt <= status.At && status.At <= s.StoppedAt!.Value)
+                     .OrderBy(s => s.TransactionId).ToList())
         {
             Price(session, recorded);
         }

@@ -148,7 +148,7 @@ internal static class LedgerStateLoader
                     reader.GetString(14), Instant.FromDateTimeUtc(reader.GetDateTime(15)), reader.GetString(16), reader.GetInt64(17),
                     reader.GetDecimal(18), reader.GetDecimal(19), reader.GetDecimal(20), reader.GetDecimal(21), reader.GetInt64(22)),
             };
-            state.Sessions.Add(session.TransactionId, session);
+            state.AddSession(session);
         }
     }
 

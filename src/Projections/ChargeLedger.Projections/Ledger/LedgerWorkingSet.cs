@@ -16,11 +16,18 @@ internal sealed record IssuedCdr(Cdr Cdr, string SessionId, long Position, Insta
 
 /// <summary>
 /// The part of the ledger's state one batch touches, loaded before the batch and written back after it, plus the
-/// rows the batch adds. Everything is keyed so the batch can be applied event by event in commit order.
+/// rows the batch adds. Everything is keyed so the batch can be applied event by event in commit order. A rebuild
+/// filling empty tables keeps one working set for the whole log (<see cref="RebuildWorkingSet"/>): it then holds
+/// everything the tables hold, and <see cref="Written"/> clears the added rows after each batch.
 /// </summary>
 internal sealed class LedgerWorkingSet
 {
+    private readonly Dictionary<(string ChargePointId, int ConnectorId), List<LedgerSession>> sessionsByConnector = [];
+
     public Dictionary<int, LedgerSession> Sessions { get; } = [];
+
+    /// <summary>Register samples of transactions whose start is not known (yet): they join the session when it starts.</summary>
+    public Dictionary<int, List<SessionSample>> EarlySamples { get; } = [];
 
     public Dictionary<(string ChargePointId, int ConnectorId), Dictionary<long, StatusReport>> Statuses { get; } = [];
 
@@ -56,6 +63,39 @@ internal sealed class LedgerWorkingSet
     public List<IssuedCdr> NewCdrs { get; } = [];
 
     public List<RefundRejectionRow> NewRejections { get; } = [];
+
+    public void AddSession(LedgerSession session)
+    {
+        Sessions.Add(session.TransactionId, session);
+        var key = (session.ChargePointId, session.ConnectorId);
+        if (!sessionsByConnector.TryGetValue(key, out var sessions))
+        {
+            sessions = [];
+            sessionsByConnector.Add(key, sessions);
+        }
+        sessions.Add(session);
+    }
+
+    /// <summary>The known sessions of a connector, in the order they became known.</summary>
+    public IReadOnlyList<LedgerSession> SessionsOn(string chargePointId, int connectorId) =>
+        sessionsByConnector.GetValueOrDefault((chargePointId, connectorId)) ?? (IReadOnlyList<LedgerSession>)[];
+
+    /// <summary>After the batch's rows are written: nothing is new or changed any more.</summary>
+    public void Written()
+    {
+        NewTariffEvents.Clear();
+        ChangedAccounts.Clear();
+        NewComplaints.Clear();
+        NewSamples.Clear();
+        NewStatuses.Clear();
+        NewPostingSets.Clear();
+        NewCdrs.Clear();
+        NewRejections.Clear();
+        foreach (var session in Sessions.Values)
+        {
+            session.Changed = false;
+        }
+    }
 
     public Dictionary<long, StatusReport> StatusesOf(string chargePointId, int connectorId)
     {

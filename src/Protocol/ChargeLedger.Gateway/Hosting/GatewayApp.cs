@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using ChargeLedger.Gateway.Bridge;
 using ChargeLedger.Gateway.Connections;
 using ChargeLedger.Gateway.Security;
@@ -42,6 +43,16 @@ public static class GatewayApp
         builder.Services.AddSingleton<OcppEndpoint>();
 
         var app = builder.Build();
+        // Kestrel's shutdown waits for every open request, and a WebSocket session is one until it closes: close them all
+        // as "going away" when the stop begins, so the stop does not hang until the host's timeout and charge points
+        // reconnect at once.
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            foreach (var session in app.Services.GetRequiredService<SessionRegistry>().All)
+            {
+                session.Close(WebSocketCloseStatus.EndpointUnavailable, "gateway_stopping");
+            }
+        });
         app.UseWebSockets();
         app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4"));
         app.MapGet("/health/live", () => Results.Text("ok"));

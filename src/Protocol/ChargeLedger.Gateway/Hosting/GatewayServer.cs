@@ -8,6 +8,7 @@ namespace ChargeLedger.Gateway.Hosting;
 public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _disposed;
 
     private GatewayServer(WebApplication app, IReadOnlyList<Uri> addresses)
     {
@@ -37,8 +38,13 @@ public sealed class GatewayServer : IAsyncDisposable
         return new GatewayServer(app, addresses);
     }
 
+    /// <summary>Idempotent, so a test can stop the gateway and still hand it to the harness's cleanup.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

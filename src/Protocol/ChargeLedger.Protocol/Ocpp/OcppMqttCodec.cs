@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ChargeLedger.Protocol.Ocpp;
 
@@ -11,27 +12,31 @@ namespace ChargeLedger.Protocol.Ocpp;
 /// </summary>
 public static class OcppMqttCodec
 {
+    /// <summary>Parses the UTF-8 payload as received: validated once, parsed without a detour through a string.</summary>
     public static OcppFrameParseResult Parse(ReadOnlySpan<byte> utf8)
     {
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(utf8);
-        }
-        catch (DecoderFallbackException)
+        if (!Utf8.IsValid(utf8))
         {
             return Fail(OcppErrorCode.FormationViolation, "the payload is not valid UTF-8");
         }
-        return Parse(text);
+
+        // RawText is only materialised as a string once the frame parsed; the parse itself reads the bytes.
+        var bytes = utf8.ToArray();
+        return Parse(bytes, () => Encoding.UTF8.GetString(bytes));
     }
 
     public static OcppFrameParseResult Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return Parse(Encoding.UTF8.GetBytes(text), () => text);
+    }
+
+    private static OcppFrameParseResult Parse(ReadOnlyMemory<byte> utf8, Func<string> rawText)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text);
+            document = JsonDocument.Parse(utf8);
         }
         catch (JsonException ex)
         {
@@ -59,16 +64,16 @@ public static class OcppMqttCodec
                 OcppMessageType.Call =>
                     OcppFrameFields.TryAction(Get(root, "Action"), "Action", out var action, out error) &&
                     OcppFrameFields.TryPayload(Get(root, "Payload"), "Payload", out var payload, out error)
-                        ? new OcppCall(id, action, payload) { RawText = text }
+                        ? new OcppCall(id, action, payload) { RawText = rawText() }
                         : null,
                 OcppMessageType.CallResult =>
                     OcppFrameFields.TryPayload(Get(root, "Payload"), "Payload", out var result, out error)
-                        ? new OcppCallResult(id, result) { RawText = text }
+                        ? new OcppCallResult(id, result) { RawText = rawText() }
                         : null,
                 _ =>
                     OcppFrameFields.TryString(Get(root, "ErrorCode"), "ErrorCode", out var code, out error) &&
                     OcppFrameFields.TryString(Get(root, "ErrorDescription"), "ErrorDescription", out var description, out error)
-                        ? new OcppCallError(id, code, description, ErrorDetails(root)) { RawText = text }
+                        ? new OcppCallError(id, code, description, ErrorDetails(root)) { RawText = rawText() }
                         : null,
             };
             return frame is not null
