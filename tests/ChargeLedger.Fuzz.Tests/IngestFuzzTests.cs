@@ -20,9 +20,7 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     private const int InputsPerBatch = 60;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private TestDatabase database = null!;
-    private NpgsqlDataSource dataSource = null!;
-    private PostgresEventStore store = null!;
+    private MigratedStore database = null!;
     private IngestHost host = null!;
     private IngestSettings settings = null!;
     private MqttPeer gateway = null!;
@@ -31,9 +29,7 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        database = await TestDatabase.CreateMigratedAsync("fuzzingest");
-        dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        store = new PostgresEventStore(dataSource);
+        database = await MigratedStore.CreateAsync("fuzzingest");
         var id = Guid.NewGuid().ToString("N")[..12];
         settings = new IngestSettings
         {
@@ -56,8 +52,6 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await gateway.DisposeAsync();
         await host.DisposeAsync();
-        await store.DisposeAsync();
-        await dataSource.DisposeAsync();
         await database.DisposeAsync();
     }
 
@@ -162,7 +156,7 @@ public sealed class IngestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         var after = Checkpoint.Start;
         while (true)
         {
-            var page = await store.ReadAllAsync(after, 1000, CancellationToken.None);
+            var page = await database.Store.ReadAllAsync(after, 1000, CancellationToken.None);
             if (page.Events.Count == 0)
             {
                 return byMessage;

@@ -20,21 +20,15 @@ namespace ChargeLedger.Fuzz.Tests;
 /// </summary>
 public sealed class IngestPoisonMessageTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private TestDatabase database = null!;
-    private NpgsqlDataSource dataSource = null!;
-    private PostgresEventStore store = null!;
+    private MigratedStore database = null!;
 
     public async Task InitializeAsync()
     {
-        database = await TestDatabase.CreateMigratedAsync("fuzzpoison");
-        dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        store = new PostgresEventStore(dataSource);
+        database = await MigratedStore.CreateAsync("fuzzpoison");
     }
 
     public async Task DisposeAsync()
     {
-        await store.DisposeAsync();
-        await dataSource.DisposeAsync();
         await database.DisposeAsync();
     }
 
@@ -66,13 +60,13 @@ public sealed class IngestPoisonMessageTests(ITestOutputHelper output) : IAsyncL
     private async Task<(MessageRejected Rejection, JsonElement Reply)> IngestOneAsync(string chargePointId, string frame)
     {
         var settings = new IngestSettings();
-        var pipeline = new IngestPipeline(store, new TransactionIdAllocator(dataSource), new MessageDecider(settings.ChargePointPolicy, settings.TransactionPolicy), 100, output.WriteLine);
+        var pipeline = new IngestPipeline(database.Store, new TransactionIdAllocator(database.DataSource), new MessageDecider(settings.ChargePointPolicy, settings.TransactionPolicy), 100, output.WriteLine);
         var delivery = Delivery.Decode(new FrameDecoder(OcppTopics.Default, "$SYS/"), OcppTopics.Default.Upstream(chargePointId), Encoding.UTF8.GetBytes(frame), NodaTime.SystemClock.Instance.GetCurrentInstant());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         await pipeline.ProcessAsync([delivery], timeout.Token);
 
-        var recorded = Assert.Single(await store.ReadStreamAsync(StreamIds.ChargePoint(chargePointId), 0, 10, CancellationToken.None));
+        var recorded = Assert.Single(await database.Store.ReadStreamAsync(StreamIds.ChargePoint(chargePointId), 0, 10, CancellationToken.None));
         var rejection = Assert.IsType<MessageRejected>(EventSerializer.Deserialize(recorded.Type, recorded.Data.Span));
         Assert.NotNull(delivery.Reply);
         return (rejection, JsonDocument.Parse(delivery.Reply).RootElement.Clone());

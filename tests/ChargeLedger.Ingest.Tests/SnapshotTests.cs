@@ -18,21 +18,15 @@ public sealed class SnapshotTests : IAsyncLifetime
     private const int Every = 10;
     private static readonly OcppTopics Topics = new() { MountPoint = "ocpp/" };
     private readonly FrameDecoder decoder = new(Topics, "sys/");
-    private TestDatabase database = null!;
-    private NpgsqlDataSource dataSource = null!;
-    private PostgresEventStore store = null!;
+    private MigratedStore database = null!;
 
     public async Task InitializeAsync()
     {
-        database = await TestDatabase.CreateMigratedAsync("snapshots");
-        dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        store = new PostgresEventStore(dataSource);
+        database = await MigratedStore.CreateAsync("snapshots");
     }
 
     public async Task DisposeAsync()
     {
-        await store.DisposeAsync();
-        await dataSource.DisposeAsync();
         await database.DisposeAsync();
     }
 
@@ -45,9 +39,9 @@ public sealed class SnapshotTests : IAsyncLifetime
         await pipeline.ProcessAsync(Heartbeats(cid, 15, 3), CancellationToken.None);
         var snapshotVersion = await SnapshotVersionAsync(StreamIds.ChargePoint(cid));
 
-        var counting = new CountingStore(store);
-        var loaded = await new StreamLoader(counting, new SnapshotStore(dataSource, Every)).LoadAsync(StreamIds.ChargePoint(cid), null, CancellationToken.None);
-        var full = await new StreamLoader(store).LoadAsync(StreamIds.ChargePoint(cid), null, CancellationToken.None);
+        var counting = new CountingStore(database.Store);
+        var loaded = await new StreamLoader(counting, new SnapshotStore(database.DataSource, Every)).LoadAsync(StreamIds.ChargePoint(cid), null, CancellationToken.None);
+        var full = await new StreamLoader(database.Store).LoadAsync(StreamIds.ChargePoint(cid), null, CancellationToken.None);
 
         Assert.Equal(14, snapshotVersion);
         Assert.Equal((17L, 3), (loaded.Version, counting.EventsRead));
@@ -62,7 +56,7 @@ public sealed class SnapshotTests : IAsyncLifetime
         var now = SystemClock.Instance.GetCurrentInstant();
         var start = Call(cid, "s1", "StartTransaction", Frames.Start(1, "TAG1", 1000, OcppDateTime.Format(now)));
         await Pipeline().ProcessAsync([Call(cid, "b1", "BootNotification", Frames.Boot), start, .. Heartbeats(cid, 1, 12)], CancellationToken.None);
-        var before = (await store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 1000, CancellationToken.None)).Count;
+        var before = (await database.Store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 1000, CancellationToken.None)).Count;
 
         var cold = Pipeline();
         var redeliveredHeartbeat = Heartbeats(cid, 12, 1)[0];
@@ -70,7 +64,7 @@ public sealed class SnapshotTests : IAsyncLifetime
         await cold.ProcessAsync([redeliveredHeartbeat, resentStart], CancellationToken.None);
 
         Assert.Equal(13, await SnapshotVersionAsync(StreamIds.ChargePoint(cid)));
-        Assert.Equal(before, (await store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 1000, CancellationToken.None)).Count);
+        Assert.Equal(before, (await database.Store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 1000, CancellationToken.None)).Count);
         Assert.Equal([0, 0], new[] { redeliveredHeartbeat.EventsCommitted, resentStart.EventsCommitted });
         Assert.Equal(start.Reply, resentStart.Reply);
     }
@@ -80,27 +74,27 @@ public sealed class SnapshotTests : IAsyncLifetime
     {
         var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];
         await Pipeline().ProcessAsync([Call(cid, "b1", "BootNotification", Frames.Boot), .. Heartbeats(cid, 1, 4)], CancellationToken.None);
-        await using (var command = dataSource.CreateCommand("INSERT INTO ingest_snapshots (stream_id, version, shape, state) VALUES (@id, 3, 'ChargePointState/0', @state)"))
+        await using (var command = database.DataSource.CreateCommand("INSERT INTO ingest_snapshots (stream_id, version, shape, state) VALUES (@id, 3, 'ChargePointState/0', @state)"))
         {
             command.Parameters.AddWithValue("id", StreamIds.ChargePoint(cid));
             command.Parameters.AddWithValue("state", Encoding.UTF8.GetBytes("{}"));
             await command.ExecuteNonQueryAsync();
         }
 
-        var counting = new CountingStore(store);
-        var loaded = await new StreamLoader(counting, new SnapshotStore(dataSource, Every)).LoadAsync(StreamIds.ChargePoint(cid), null, CancellationToken.None);
+        var counting = new CountingStore(database.Store);
+        var loaded = await new StreamLoader(counting, new SnapshotStore(database.DataSource, Every)).LoadAsync(StreamIds.ChargePoint(cid), null, CancellationToken.None);
 
         Assert.Equal((4L, 5), (loaded.Version, counting.EventsRead));
-        Assert.Equal(Snapshot(await new StreamLoader(store).LoadAsync(StreamIds.ChargePoint(cid), null, CancellationToken.None)), Snapshot(loaded));
+        Assert.Equal(Snapshot(await new StreamLoader(database.Store).LoadAsync(StreamIds.ChargePoint(cid), null, CancellationToken.None)), Snapshot(loaded));
     }
 
     private IngestPipeline Pipeline() => new(
-        store,
-        new TransactionIdAllocator(dataSource),
+        database.Store,
+        new TransactionIdAllocator(database.DataSource),
         new MessageDecider(ChargePointPolicy.Default, TransactionPolicy.Default),
         1000,
         _ => { },
-        new SnapshotStore(dataSource, Every));
+        new SnapshotStore(database.DataSource, Every));
 
     private List<Delivery> Heartbeats(string cid, int first, int count) =>
         Enumerable.Range(first, count).Select(i => Call(cid, $"h{i}", "Heartbeat", "{}")).ToList();
@@ -112,7 +106,7 @@ public sealed class SnapshotTests : IAsyncLifetime
 
     private async Task<long?> SnapshotVersionAsync(string streamId)
     {
-        await using var command = dataSource.CreateCommand("SELECT version FROM ingest_snapshots WHERE stream_id = @id");
+        await using var command = database.DataSource.CreateCommand("SELECT version FROM ingest_snapshots WHERE stream_id = @id");
         command.Parameters.AddWithValue("id", streamId);
         return (long?)await command.ExecuteScalarAsync();
     }

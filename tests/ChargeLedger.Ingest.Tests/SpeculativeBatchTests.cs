@@ -20,21 +20,15 @@ public sealed class SpeculativeBatchTests : IAsyncLifetime
 {
     private static readonly OcppTopics Topics = new() { MountPoint = "ocpp/" };
     private readonly FrameDecoder decoder = new(Topics, "sys/");
-    private TestDatabase database = null!;
-    private NpgsqlDataSource dataSource = null!;
-    private PostgresEventStore store = null!;
+    private MigratedStore database = null!;
 
     public async Task InitializeAsync()
     {
-        database = await TestDatabase.CreateMigratedAsync("speculative");
-        dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        store = new PostgresEventStore(dataSource);
+        database = await MigratedStore.CreateAsync("speculative");
     }
 
     public async Task DisposeAsync()
     {
-        await store.DisposeAsync();
-        await dataSource.DisposeAsync();
         await database.DisposeAsync();
     }
 
@@ -54,7 +48,7 @@ public sealed class SpeculativeBatchTests : IAsyncLifetime
         await first.CommitAsync(conflicting, CancellationToken.None);
         await first.CommitAsync(builtOnIt, CancellationToken.None);
 
-        var events = (await store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 100, CancellationToken.None)).Select(e => (e.StreamVersion, e.Type)).ToList();
+        var events = (await database.Store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 100, CancellationToken.None)).Select(e => (e.StreamVersion, e.Type)).ToList();
         Assert.Equal([(0L, "ChargePointBooted"), (1L, "HeartbeatReceived"), (2L, "HeartbeatReceived")], events);
         Assert.Equal((0, 1), (h1Again.EventsCommitted, h2.EventsCommitted));
         Assert.All(new[] { h1Again, h2 }, d => Assert.NotNull(d.Reply));
@@ -81,7 +75,7 @@ public sealed class SpeculativeBatchTests : IAsyncLifetime
         var storedId = TransactionId(stored);
         Assert.Equal((storedId, storedId), (TransactionId(resent), TransactionId(resentAgain)));
         Assert.Equal((0, 0), (resent.EventsCommitted, resentAgain.EventsCommitted));
-        Assert.Equal(["ChargePointBooted", "TransactionIdAssigned"], (await store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 100, CancellationToken.None)).Select(e => e.Type));
+        Assert.Equal(["ChargePointBooted", "TransactionIdAssigned"], (await database.Store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 100, CancellationToken.None)).Select(e => e.Type));
     }
 
     [Fact]
@@ -102,7 +96,7 @@ public sealed class SpeculativeBatchTests : IAsyncLifetime
 
         await pipeline.CommitAsync(previous, CancellationToken.None);
 
-        var stored = await store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 100, CancellationToken.None);
+        var stored = await database.Store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 100, CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, 13).Select(v => (long)v), stored.Select(e => e.StreamVersion));
         Assert.All(batches.SelectMany(b => b), d => Assert.Equal(1, d.EventsCommitted));
     }
@@ -114,12 +108,12 @@ public sealed class SpeculativeBatchTests : IAsyncLifetime
     }
 
     private IngestPipeline Pipeline() => new(
-        store,
-        new TransactionIdAllocator(dataSource),
+        database.Store,
+        new TransactionIdAllocator(database.DataSource),
         new MessageDecider(ChargePointPolicy.Default, TransactionPolicy.Default),
         1000,
         _ => { },
-        new SnapshotStore(dataSource));
+        new SnapshotStore(database.DataSource));
 
     private Delivery Call(string cid, string uniqueId, string action, string payload) =>
         Delivery.Decode(decoder, Topics.Upstream(cid), Encoding.UTF8.GetBytes($$"""{"MessageTypeId":2,"UniqueId":"{{uniqueId}}","Action":"{{action}}","Payload":{{payload}}}"""), SystemClock.Instance.GetCurrentInstant());

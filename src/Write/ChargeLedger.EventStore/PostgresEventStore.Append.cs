@@ -161,12 +161,14 @@ public sealed partial class PostgresEventStore
     /// <summary>
     /// NOTIFY goes after COMMIT, in its own tiny transaction: a transaction that notifies holds a database-wide
     /// lock until its commit is flushed, which would serialize concurrent group commits. Readers lose nothing:
-    /// the signal is only a wake-up hint, sent once the events are visible.
+    /// the signal is only a wake-up hint, sent once the events are visible. A notifying transaction is given a
+    /// transaction id, so its commit would wait for a second WAL flush; it commits asynchronously instead
+    /// (the events' own commit before it is durable; a notification lost in a crash is re-covered by readers re-reading).
     /// </summary>
     private static void AddCommitAndNotify(NpgsqlBatch batch)
     {
         batch.BatchCommands.Add(Command("COMMIT"));
-        batch.BatchCommands.Add(Command($"SELECT pg_notify('{NotificationChannel}', '')"));
+        batch.BatchCommands.Add(Command($"SELECT pg_notify('{NotificationChannel}', ''), set_config('synchronous_commit', 'off', true)"));
     }
 
     /// <summary>Leaves nothing half-done on a pooled connection; a broken connection has rolled back by itself.</summary>
