@@ -54,13 +54,11 @@ internal static class EventStoreBenchmark
             await CopyBatchAsync(dataSource, BatchSize, cancellationToken);
         }
 
-        TempStageTimes.Reset();
         var batch = await AlternateAsync(
             () => StoreBatchAsync(store, cancellationToken), () => CopyBatchAsync(dataSource, BatchSize, cancellationToken), BatchSize, phase);
         if (args.Length > 1 && args[1] == "batch")
         {
             PrintBatch(batch);
-            Console.WriteLine("TEMP stages ms/batch: " + TempStageTimes.Report(batch.Batches));
             Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
             return 0;
         }
@@ -154,10 +152,10 @@ internal static class EventStoreBenchmark
         return new Comparison(
             batches * eventsPerBatch / storeTime.TotalSeconds, batches * eventsPerBatch / copyTime.TotalSeconds,
             storeTime.TotalMilliseconds / batches, copyTime.TotalMilliseconds / batches,
-            storeCpu.TotalMilliseconds / batches, copyCpu.TotalMilliseconds / batches, batches);
+            storeCpu.TotalMilliseconds / batches, copyCpu.TotalMilliseconds / batches);
     }
 
-    private sealed record Comparison(double StoreRate, double CopyRate, double StoreMs, double CopyMs, double StoreCpuMs, double CopyCpuMs, int Batches);
+    private sealed record Comparison(double StoreRate, double CopyRate, double StoreMs, double CopyMs, double StoreCpuMs, double CopyCpuMs);
 
     /// <summary>
     /// What the ingest hands the store per group commit: 1,000 units (one per message), each appending one event to

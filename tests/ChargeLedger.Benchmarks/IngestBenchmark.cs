@@ -17,7 +17,7 @@ using Npgsql;
 namespace ChargeLedger.Benchmarks;
 
 /// <summary>
-/// eng/bench ingest [messages] [chargePoints]: realistic OCPP traffic (each charge point booted with a running
+/// eng/bench ingest [messages] [chargePoints] [maxBatchSize]: realistic OCPP traffic (each charge point booted with a running
 /// transaction, then ~90 % MeterValues, Heartbeats, StatusNotifications, Authorizes, and a StopTransaction per charge
 /// point at the end) published at QoS 1 through Mosquitto, measured from publish to acknowledged, twice in one run:
 /// (1) the broker baseline: a subscriber that acknowledges each message on receipt; (2) the in-process ingest pipeline:
@@ -56,6 +56,12 @@ internal static class IngestBenchmark
             MountPoint = topics.MountPoint,
             NoticePrefix = $"bench{run}i/sys/",
         };
+        if (args.Length > 2)
+        {
+            settings = settings with { MaxBatchSize = int.Parse(args[2], CultureInfo.InvariantCulture) };
+        }
+
+        Console.WriteLine($"ingest batches of up to {settings.MaxBatchSize:N0} messages");
         var ingest = await MeasureIngestAsync(settings, topics, chargePoints, messages, run, database.ConnectionString, cancellationToken);
         Report("ingest (decide + commit + reply PUBACKed + ack)", ingest);
         Console.WriteLine($"ratio ingest/baseline: {ingest.Rate / baseline.Rate:0.00} (target ≥ 0.7); target 30,000 msg/s");

@@ -73,6 +73,26 @@ public sealed class LargeGroupCommitTests() : StoreContext("es_large")
     }
 
     [Fact]
+    public async Task GivenAUnitRefusedByTheCachedHeadAndABadStreamIdInALargeGroupCommit_WhenAppending_ThenOnlyThoseFailAndTheRestCommit()
+    {
+        await Store.AppendManyAsync(Enumerable.Range(0, Units).Select(i => Unit($"r-{i}", ExpectedVersion.NoStream, Event())).ToList(), default);
+        var units = Enumerable.Range(0, Units).Select(i => i switch
+        {
+            10 => Unit("r-10", ExpectedVersion.NoStream, Event()),
+            20 => Unit("r-\0-20", ExpectedVersion.Any, Event()),
+            _ => Unit($"r-{i}", ExpectedVersion.Exact(0), Event()),
+        }).ToList();
+
+        var outcomes = await Store.AppendManyAsync(units, default);
+
+        Assert.Equal(0, Assert.IsType<AppendOutcome.Conflict>(outcomes[10]).Error.Actual);
+        Assert.IsType<InvalidEventException>(Assert.IsType<AppendOutcome.Rejected>(outcomes[20]).Error);
+        Assert.Equal(Units - 2, outcomes.Count(o => o is AppendOutcome.Committed));
+        Assert.Equal(2 * Units - 2, await CountEventsAsync());
+        Assert.True((await Store.VerifyStreamAsync("r-11", default)).Valid);
+    }
+
+    [Fact]
     public async Task GivenARowOfALargeGroupCommitAlteredByHand_WhenVerifying_ThenThatVersionIsReported()
     {
         await Store.AppendManyAsync(Enumerable.Range(0, Units).Select(i => Unit("big", ExpectedVersion.Any, Event($$"""{"i":{{i}}}"""))).ToList(), default);

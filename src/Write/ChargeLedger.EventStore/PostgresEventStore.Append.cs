@@ -32,14 +32,28 @@ public sealed partial class PostgresEventStore
     public async Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken)
     {
         var outcomes = new AppendOutcome[units.Count];
-        var __t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        var prepared = PrepareAll(units, outcomes);
-        TempStageTimes.Add(0, __t0);
-        if (prepared.Count > 0)
+        // A large commit's BEGIN and stream locks travel to the server while its units are prepared here.
+        var events = units.Sum(u => u.Streams.Sum(s => s.Events.Count));
+        var opening = events >= CopyThreshold ? OpenAndLockAsync(units, events, cancellationToken) : null;
+        List<PreparedUnit> prepared;
+        try
+        {
+            prepared = PrepareAll(units, outcomes);
+        }
+        catch
+        {
+            await AbandonAsync(opening).ConfigureAwait(false);
+            throw;
+        }
+        if (prepared.Count == 0)
+        {
+            await AbandonAsync(opening).ConfigureAwait(false);
+        }
+        else
         {
             try
             {
-                await CommitAsync(prepared, outcomes, cancellationToken).ConfigureAwait(false);
+                await CommitAsync(prepared, outcomes, opening, cancellationToken).ConfigureAwait(false);
             }
             catch (NpgsqlException e)
             {
@@ -47,8 +61,55 @@ public sealed partial class PostgresEventStore
                     $"Appending {prepared.Count} unit(s) failed: {e.Message}. The transaction was rolled back unless only its acknowledgment was lost; retrying the same units is safe.", e);
             }
         }
-        TempStageTimes.Add(6, __t0);
         return outcomes;
+    }
+
+    /// <summary>
+    /// Opens a connection and sends BEGIN, the locks of every stream the units name (the ones preparation will
+    /// reject included: an extra lock is harmless) and the draw of a position per event, so a large commit's first
+    /// round trip overlaps its preparation. Positions left unused are gaps, as after any rollback.
+    /// </summary>
+    private async Task<Opened> OpenAndLockAsync(IReadOnlyList<AppendUnit> units, int events, CancellationToken cancellationToken)
+    {
+        var streamIds = units.SelectMany(u => u.Streams).Select(s => s.StreamId).Where(IsValidName).Distinct(StringComparer.Ordinal).ToArray();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            AddBeginAndLocks(batch, streamIds);
+            AddDrawPositions(batch, events);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            return new Opened(connection, await ReadPositionsAsync(reader, events, cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Rolls back and returns the connection of a commit that will not happen; its failure no longer matters.</summary>
+    private sealed record Opened(NpgsqlConnection Connection, long[] Positions);
+
+    private static async Task AbandonAsync(Task<Opened>? opening)
+    {
+        if (opening is null)
+        {
+            return;
+        }
+        try
+        {
+            await using var connection = (await opening.ConfigureAwait(false)).Connection;
+            await RollBackQuietlyAsync(connection).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>
@@ -56,15 +117,20 @@ public sealed partial class PostgresEventStore
     /// heads, COMMIT and NOTIFY in one batch. If a head was stale (or an event id is already stored) the insert
     /// hits a unique constraint, that attempt rolls back, and the commit is redone with the heads and stored ids
     /// read under the lock: two round trips. The transaction is managed in SQL so COMMIT can ride in the batch.
+    /// <paramref name="opening"/>, when given, is a connection already in a transaction holding the locks, with
+    /// positions drawn for every event (sequence values are never handed out twice, so they stay usable after a rollback).
     /// </summary>
-    private async Task CommitAsync(List<PreparedUnit> units, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    private async Task CommitAsync(List<PreparedUnit> units, AppendOutcome[] outcomes, Task<Opened>? opening, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var opened = opening is null ? null : await opening.ConfigureAwait(false);
+        await using var connection = opened?.Connection ?? await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!await TryCommitWithCachedHeadsAsync(connection, units, outcomes, cancellationToken).ConfigureAwait(false))
+            var attempt = await TryCommitWithCachedHeadsAsync(connection, units, outcomes, opened, cancellationToken).ConfigureAwait(false);
+            if (attempt != CachedAttempt.Committed)
             {
-                var state = await LockAndReadAsync(connection, units, cancellationToken).ConfigureAwait(false);
+                var state = await LockAndReadAsync(connection, units, takeLocks: attempt == CachedAttempt.RolledBack || opened is null, cancellationToken).ConfigureAwait(false);
+                state.Drawn = opened?.Positions;
                 var plans = Plan(units, state, outcomes);
                 await WriteAndCommitAsync(connection, state, lockFirst: null, cancellationToken).ConfigureAwait(false);
                 Complete(plans, state, outcomes);
@@ -77,11 +143,20 @@ public sealed partial class PostgresEventStore
         }
     }
 
-    /// <summary>Commits in one round trip if every unit is accepted against the cached heads and none hits a stored row.</summary>
-    private async Task<bool> TryCommitWithCachedHeadsAsync(
-        NpgsqlConnection connection, List<PreparedUnit> units, AppendOutcome[] outcomes, CancellationToken cancellationToken)
+    private enum CachedAttempt
     {
-        var state = new AppendState();
+        Committed,
+        // Not tried: a unit was refused against a cached head; nothing was sent, locks already held stay held.
+        NotTried,
+        // Tried and rolled back (a stale head or a stored event id hit a unique constraint): no transaction, no locks.
+        RolledBack,
+    }
+
+    /// <summary>Commits in one round trip if every unit is accepted against the cached heads and none hits a stored row.</summary>
+    private async Task<CachedAttempt> TryCommitWithCachedHeadsAsync(
+        NpgsqlConnection connection, List<PreparedUnit> units, AppendOutcome[] outcomes, Opened? opened, CancellationToken cancellationToken)
+    {
+        var state = new AppendState { Drawn = opened?.Positions };
         var streamIds = StreamIds(units);
         foreach (var streamId in streamIds)
         {
@@ -91,16 +166,14 @@ public sealed partial class PostgresEventStore
             }
         }
         // A unit refused against a cached head may be fine against the real one: only the locked path decides that.
-        var __t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var plans = Plan(units, state, new AppendOutcome[outcomes.Length]);
-        TempStageTimes.Add(1, __t1);
         if (plans.Count != units.Count)
         {
-            return false;
+            return CachedAttempt.NotTried;
         }
         try
         {
-            await WriteAndCommitAsync(connection, state, lockFirst: streamIds, cancellationToken).ConfigureAwait(false);
+            await WriteAndCommitAsync(connection, state, lockFirst: opened is null ? streamIds : null, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation
             && e.ConstraintName is "events_stream_version_key" or "events_stream_event_id_key")
@@ -110,10 +183,10 @@ public sealed partial class PostgresEventStore
             {
                 heads.Forget(streamId);
             }
-            return false;
+            return CachedAttempt.RolledBack;
         }
         Complete(plans, state, outcomes);
-        return true;
+        return CachedAttempt.Committed;
     }
 
     private void Complete(List<(int Index, List<PlannedStream> Streams)> plans, AppendState state, AppendOutcome[] outcomes)
@@ -134,9 +207,7 @@ public sealed partial class PostgresEventStore
         var hook = state.Rows.Count > 0 ? BeforeCommit : null;
         if (state.Rows.Count > 0)
         {
-            var __t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             state.LinkChains();
-            TempStageTimes.Add(2, __t2);
             await WriteAsync(connection, state, lockFirst, commit: hook is null, cancellationToken).ConfigureAwait(false);
         }
         if (state.Rows.Count == 0 || hook is not null)
@@ -189,7 +260,7 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>Takes the stream locks in one deterministic order, then reads the stream heads and any already-stored event ids.</summary>
-    private static async Task<AppendState> LockAndReadAsync(NpgsqlConnection connection, List<PreparedUnit> units, CancellationToken cancellationToken)
+    private static async Task<AppendState> LockAndReadAsync(NpgsqlConnection connection, List<PreparedUnit> units, bool takeLocks, CancellationToken cancellationToken)
     {
         var streamIds = StreamIds(units);
         var keyStreams = new List<string>();
@@ -204,13 +275,19 @@ public sealed partial class PostgresEventStore
         }
         var state = new AppendState();
         await using var batch = new NpgsqlBatch(connection);
-        AddBeginAndLocks(batch, streamIds);
+        if (takeLocks)
+        {
+            AddBeginAndLocks(batch, streamIds);
+        }
         batch.BatchCommands.Add(Command("SELECT stream_id, version, last_hash FROM streams WHERE stream_id = ANY($1)", Param(streamIds)));
         batch.BatchCommands.Add(Command(
             "SELECT stream_id, event_id, e.stream_version, e.position FROM unnest($1::text[], $2::uuid[]) AS k(stream_id, event_id) JOIN events AS e USING (stream_id, event_id)",
             Param(keyStreams.ToArray()), Param(keyIds.ToArray())));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        if (takeLocks)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             state.Heads[reader.GetString(0)] = new StreamHead(reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
@@ -348,8 +425,9 @@ public sealed partial class PostgresEventStore
     private static async Task CopyAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
     {
         var rows = state.Rows;
-        var positions = await DrawPositionsAndWriteHeadsAsync(connection, state, lockFirst, cancellationToken).ConfigureAwait(false);
-        var __t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var positions = state.Drawn is { } drawn && drawn.Length >= rows.Count
+            ? drawn
+            : await BeginAndDrawPositionsAsync(connection, lockFirst, rows.Count, cancellationToken).ConfigureAwait(false);
         ulong copied;
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY events (position, stream_id, stream_version, event_id, type, data, metadata, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
@@ -370,59 +448,57 @@ public sealed partial class PostgresEventStore
             }
             copied = await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-        TempStageTimes.Add(4, __t4);
         if (copied != (ulong)rows.Count)
         {
             throw new InvalidOperationException($"COPY stored {copied} of {rows.Count} rows.");
         }
+        await using var batch = new NpgsqlBatch(connection);
+        AddHeads(batch, state);
         if (commit)
         {
-            var __t5 = System.Diagnostics.Stopwatch.GetTimestamp();
-            await using var batch = new NpgsqlBatch(connection);
             AddCommitAndNotify(batch);
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            TempStageTimes.Add(5, __t5);
         }
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Before a COPY, in one round trip: BEGIN and the stream locks (when asked), the stream heads (known before
-    /// the rows are written: versions and hashes are decided in memory) and the rows' positions, drawn from the
-    /// identity sequence so COPY writes them itself and nothing has to be read back afterwards. Positions are
-    /// handed out in row order, as the identity default would have done.
+    /// Positions drawn from the identity sequence before the COPY, so COPY writes them itself and nothing has to be
+    /// read back afterwards; sorted, they are handed out in row order, as the identity default would have done.
     /// </summary>
-    private static async Task<long[]> DrawPositionsAndWriteHeadsAsync(
-        NpgsqlConnection connection, AppendState state, string[]? lockFirst, CancellationToken cancellationToken)
+    private static async Task<long[]> BeginAndDrawPositionsAsync(NpgsqlConnection connection, string[]? lockFirst, int count, CancellationToken cancellationToken)
     {
-        var __t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var batch = new NpgsqlBatch(connection);
         if (lockFirst is not null)
         {
             AddBeginAndLocks(batch, lockFirst);
         }
-        batch.BatchCommands.Add(Command(
-            "SELECT nextval(pg_get_serial_sequence('events', 'position')::regclass) FROM generate_series(1, $1)", Param(state.Rows.Count)));
-        AddHeads(batch, state);
-        var positions = new long[state.Rows.Count];
-        var drawn = 0;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        AddDrawPositions(batch, count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (lockFirst is not null)
         {
-            if (lockFirst is not null)
-            {
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            }
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                positions[drawn++] = reader.GetInt64(0);
-            }
-            await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         }
-        if (drawn != positions.Length)
+        return await ReadPositionsAsync(reader, count, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddDrawPositions(NpgsqlBatch batch, int count) =>
+        batch.BatchCommands.Add(Command(
+            "SELECT nextval(pg_get_serial_sequence('events', 'position')::regclass) FROM generate_series(1, $1)", Param(count)));
+
+    private static async Task<long[]> ReadPositionsAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
+    {
+        var positions = new long[count];
+        var drawn = 0;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"Drew {drawn} of {positions.Length} positions.");
+            positions[drawn++] = reader.GetInt64(0);
+        }
+        await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
+        if (drawn != count)
+        {
+            throw new InvalidOperationException($"Drew {drawn} of {count} positions.");
         }
         Array.Sort(positions);
-        TempStageTimes.Add(3, __t3);
         return positions;
     }
 
@@ -549,11 +625,14 @@ public sealed partial class PostgresEventStore
 
     private void CheckName(string value, string what)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > limits.MaxNameLength || value.Contains('\0', StringComparison.Ordinal))
+        if (!IsValidName(value))
         {
             throw new InvalidEventException($"The {what} must have 1 to {limits.MaxNameLength} characters and no U+0000.");
         }
     }
+
+    private bool IsValidName(string value) =>
+        !string.IsNullOrEmpty(value) && value.Length <= limits.MaxNameLength && !value.Contains('\0', StringComparison.Ordinal);
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
@@ -603,6 +682,9 @@ public sealed partial class PostgresEventStore
         private readonly Dictionary<string, (byte[] Previous, List<Row> Rows)> chains = new(StringComparer.Ordinal);
 
         public Dictionary<(string, long), long> Positions { get; } = [];
+
+        /// <summary>Positions drawn before the rows were known (at least one per row of a COPY), ascending.</summary>
+        public long[]? Drawn { get; set; }
 
         public bool IsKnown(string streamId, Guid eventId) =>
             Stored.ContainsKey((streamId, eventId)) || Pending.ContainsKey((streamId, eventId));

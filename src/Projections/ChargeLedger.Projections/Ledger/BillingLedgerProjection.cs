@@ -151,7 +151,7 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
         {
             return;
         }
-        var events = DecodedEvent.Decode(batch, LedgerStateLoader.Concerned).ToList();
+        var events = DecodedEvent.DecodeOnAllCores(batch, LedgerStateLoader.Concerned);
         // Taken out while the batch is applied: a batch that fails leaves no half-applied set behind.
         var kept = ProjectionSchemas.IsRebuild(context.Schema) ? Interlocked.Exchange(ref rebuilding, null) : null;
         if (kept is not null && !kept.Continues(context.Schema, batch))

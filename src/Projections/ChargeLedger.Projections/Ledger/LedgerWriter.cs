@@ -5,7 +5,7 @@ using ChargeLedger.Read.Ledger;
 
 namespace ChargeLedger.Projections.Ledger;
 
-/// <summary>Writes a batch's working set back: one multi-row statement per table; ledger rows and CDRs are only ever inserted.</summary>
+/// <summary>Writes a batch's working set back: one multi-row statement or binary COPY per table; ledger rows and CDRs are only ever inserted.</summary>
 internal static class LedgerWriter
 {
     public static async Task WriteAsync(ProjectionContext context, LedgerWorkingSet state, CancellationToken cancellationToken)
@@ -35,22 +35,31 @@ internal static class LedgerWriter
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
                 """).Texts(rows, r => r.ComplaintId).Texts(rows, r => r.Subject.Kind.ToString()).Texts(rows, r => r.Subject.SubjectId).Longs(rows, r => r.Subject.Position), cancellationToken).ConfigureAwait(false);
         }
+        // Samples and statuses are most of the ledger's rows (insert-only): binary COPY, as for any insert-only table.
         if (state.NewSamples.Count > 0)
         {
-            var rows = state.NewSamples;
-            await ExecuteAsync(context.CreateCommand($"""
-                INSERT INTO {context.Table(LedgerTables.SessionSamples)} (transaction_id, position, sample_index, at, register_wh, context)
-                SELECT * FROM unnest($1::integer[], $2::bigint[], $3::integer[], $4::timestamptz[], $5::bigint[], $6::text[])
-                """).Ints(rows, r => r.TransactionId).Longs(rows, r => r.Sample.Position).Ints(rows, r => r.Index).Times(rows, r => r.Sample.At)
-                .Longs(rows, r => r.Sample.RegisterWh).Texts(rows, r => r.Sample.Context), cancellationToken).ConfigureAwait(false);
+            await CopyRows.WriteAsync(context, LedgerTables.SessionSamples, "transaction_id, position, sample_index, at, register_wh, context", state.NewSamples,
+                async (w, r, ct) =>
+                {
+                    await w.ColumnAsync(r.TransactionId, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Sample.Position, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Index, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Sample.At, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Sample.RegisterWh, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Sample.Context, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
         }
         if (state.NewStatuses.Count > 0)
         {
-            var rows = state.NewStatuses;
-            await ExecuteAsync(context.CreateCommand($"""
-                INSERT INTO {context.Table(LedgerTables.ConnectorStatuses)} (position, charge_point_id, connector_id, at, status)
-                SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::timestamptz[], $5::text[])
-                """).Longs(rows, r => r.Status.Position).Texts(rows, r => r.ChargePointId).Ints(rows, r => r.ConnectorId).Times(rows, r => r.Status.At).Texts(rows, r => r.Status.Status), cancellationToken).ConfigureAwait(false);
+            await CopyRows.WriteAsync(context, LedgerTables.ConnectorStatuses, "position, charge_point_id, connector_id, at, status", state.NewStatuses,
+                async (w, r, ct) =>
+                {
+                    await w.ColumnAsync(r.Status.Position, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.ChargePointId, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.ConnectorId, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Status.At, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(r.Status.Status, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
         }
         await WriteSessionsAsync(context, state, cancellationToken).ConfigureAwait(false);
         await WritePostingsAsync(context, state, cancellationToken).ConfigureAwait(false);
