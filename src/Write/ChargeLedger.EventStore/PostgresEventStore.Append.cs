@@ -33,8 +33,7 @@ public sealed partial class PostgresEventStore
     {
         var outcomes = new AppendOutcome[units.Count];
         // A large commit's BEGIN and stream locks travel to the server while its units are prepared here.
-        var events = units.Sum(u => u.Streams.Sum(s => s.Events.Count));
-        var opening = events >= CopyThreshold ? OpenAndLockAsync(units, events, cancellationToken) : null;
+        var opening = units.Sum(u => u.Streams.Sum(s => s.Events.Count)) >= CopyThreshold ? OpenAndLockAsync(units, cancellationToken) : null;
         List<PreparedUnit> prepared;
         try
         {
@@ -65,11 +64,10 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>
-    /// Opens a connection and sends BEGIN, the locks of every stream the units name (the ones preparation will
-    /// reject included: an extra lock is harmless) and the draw of a position per event, so a large commit's first
-    /// round trip overlaps its preparation. Positions left unused are gaps, as after any rollback.
+    /// Opens a connection and sends BEGIN and the locks of every stream the units name (the ones preparation will
+    /// reject included: an extra lock is harmless), so a large commit's first round trip overlaps its preparation.
     /// </summary>
-    private async Task<Opened> OpenAndLockAsync(IReadOnlyList<AppendUnit> units, int events, CancellationToken cancellationToken)
+    private async Task<NpgsqlConnection> OpenAndLockAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken)
     {
         var streamIds = units.SelectMany(u => u.Streams).Select(s => s.StreamId).Where(IsValidName).Distinct(StringComparer.Ordinal).ToArray();
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -77,10 +75,8 @@ public sealed partial class PostgresEventStore
         {
             await using var batch = new NpgsqlBatch(connection);
             AddBeginAndLocks(batch, streamIds);
-            AddDrawPositions(batch, events);
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            return new Opened(connection, await ReadPositionsAsync(reader, events, cancellationToken).ConfigureAwait(false));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
         }
         catch
         {
@@ -91,9 +87,7 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>Rolls back and returns the connection of a commit that will not happen; its failure no longer matters.</summary>
-    private sealed record Opened(NpgsqlConnection Connection, long[] Positions);
-
-    private static async Task AbandonAsync(Task<Opened>? opening)
+    private static async Task AbandonAsync(Task<NpgsqlConnection>? opening)
     {
         if (opening is null)
         {
@@ -101,7 +95,7 @@ public sealed partial class PostgresEventStore
         }
         try
         {
-            await using var connection = (await opening.ConfigureAwait(false)).Connection;
+            await using var connection = await opening.ConfigureAwait(false);
             await RollBackQuietlyAsync(connection).ConfigureAwait(false);
         }
         catch (NpgsqlException)
@@ -117,20 +111,20 @@ public sealed partial class PostgresEventStore
     /// heads, COMMIT and NOTIFY in one batch. If a head was stale (or an event id is already stored) the insert
     /// hits a unique constraint, that attempt rolls back, and the commit is redone with the heads and stored ids
     /// read under the lock: two round trips. The transaction is managed in SQL so COMMIT can ride in the batch.
-    /// <paramref name="opening"/>, when given, is a connection already in a transaction holding the locks, with
-    /// positions drawn for every event (sequence values are never handed out twice, so they stay usable after a rollback).
+    /// <paramref name="opening"/>, when given, is a connection already in a transaction holding the locks.
     /// </summary>
-    private async Task CommitAsync(List<PreparedUnit> units, AppendOutcome[] outcomes, Task<Opened>? opening, CancellationToken cancellationToken)
+    private async Task CommitAsync(List<PreparedUnit> units, AppendOutcome[] outcomes, Task<NpgsqlConnection>? opening, CancellationToken cancellationToken)
     {
-        var opened = opening is null ? null : await opening.ConfigureAwait(false);
-        await using var connection = opened?.Connection ?? await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = opening is null
+            ? await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)
+            : await opening.ConfigureAwait(false);
         try
         {
-            var attempt = await TryCommitWithCachedHeadsAsync(connection, units, outcomes, opened, cancellationToken).ConfigureAwait(false);
+            var locked = opening is not null;
+            var attempt = await TryCommitWithCachedHeadsAsync(connection, units, outcomes, locked, cancellationToken).ConfigureAwait(false);
             if (attempt != CachedAttempt.Committed)
             {
-                var state = await LockAndReadAsync(connection, units, takeLocks: attempt == CachedAttempt.RolledBack || opened is null, cancellationToken).ConfigureAwait(false);
-                state.Drawn = opened?.Positions;
+                var state = await LockAndReadAsync(connection, units, takeLocks: attempt == CachedAttempt.RolledBack || !locked, cancellationToken).ConfigureAwait(false);
                 var plans = Plan(units, state, outcomes);
                 await WriteAndCommitAsync(connection, state, lockFirst: null, cancellationToken).ConfigureAwait(false);
                 Complete(plans, state, outcomes);
@@ -154,9 +148,9 @@ public sealed partial class PostgresEventStore
 
     /// <summary>Commits in one round trip if every unit is accepted against the cached heads and none hits a stored row.</summary>
     private async Task<CachedAttempt> TryCommitWithCachedHeadsAsync(
-        NpgsqlConnection connection, List<PreparedUnit> units, AppendOutcome[] outcomes, Opened? opened, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<PreparedUnit> units, AppendOutcome[] outcomes, bool locked, CancellationToken cancellationToken)
     {
-        var state = new AppendState { Drawn = opened?.Positions };
+        var state = new AppendState();
         var streamIds = StreamIds(units);
         foreach (var streamId in streamIds)
         {
@@ -173,7 +167,7 @@ public sealed partial class PostgresEventStore
         }
         try
         {
-            await WriteAndCommitAsync(connection, state, lockFirst: opened is null ? streamIds : null, cancellationToken).ConfigureAwait(false);
+            await WriteAndCommitAsync(connection, state, lockFirst: locked ? null : streamIds, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation
             && e.ConstraintName is "events_stream_version_key" or "events_stream_event_id_key")
@@ -234,7 +228,7 @@ public sealed partial class PostgresEventStore
     /// lock until its commit is flushed, which would serialize concurrent group commits. Readers lose nothing:
     /// the signal is only a wake-up hint, sent once the events are visible. A notifying transaction is given a
     /// transaction id, so its commit would wait for a second WAL flush; it commits asynchronously instead
-    /// (the events' own commit before it is durable; a notification lost in a crash is re-covered by readers re-reading).
+    /// (the events' own commit before it is durable; readers re-read, so a notification lost in a crash costs nothing).
     /// </summary>
     private static void AddCommitAndNotify(NpgsqlBatch batch)
     {
@@ -424,19 +418,19 @@ public sealed partial class PostgresEventStore
 
     private static async Task CopyAsync(NpgsqlConnection connection, AppendState state, string[]? lockFirst, bool commit, CancellationToken cancellationToken)
     {
-        var rows = state.Rows;
-        var positions = state.Drawn is { } drawn && drawn.Length >= rows.Count
-            ? drawn
-            : await BeginAndDrawPositionsAsync(connection, lockFirst, rows.Count, cancellationToken).ConfigureAwait(false);
-        ulong copied;
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY events (position, stream_id, stream_version, event_id, type, data, metadata, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        if (lockFirst is not null)
         {
-            for (var i = 0; i < rows.Count; i++)
+            await using var begin = new NpgsqlBatch(connection);
+            AddBeginAndLocks(begin, lockFirst);
+            await begin.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var rows = state.Rows;
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY events (stream_id, stream_version, event_id, type, data, metadata, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
             {
-                var row = rows[i];
                 await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(positions[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.Event.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
@@ -444,62 +438,29 @@ public sealed partial class PostgresEventStore
                 await copy.WriteAsync(row.Event.DataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.Event.MetadataText, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(row.Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-                state.Positions[(row.StreamId, row.Version)] = positions[i];
             }
-            copied = await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-        if (copied != (ulong)rows.Count)
-        {
-            throw new InvalidOperationException($"COPY stored {copied} of {rows.Count} rows.");
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         await using var batch = new NpgsqlBatch(connection);
+        // COPY draws positions from the identity sequence in row order, and a session's draws only grow.
+        batch.BatchCommands.Add(Command("SELECT position FROM events WHERE transaction_id = pg_current_xact_id() ORDER BY transaction_id, position"));
         AddHeads(batch, state);
         if (commit)
         {
             AddCommitAndNotify(batch);
         }
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Positions drawn from the identity sequence before the COPY, so COPY writes them itself and nothing has to be
-    /// read back afterwards; sorted, they are handed out in row order, as the identity default would have done.
-    /// </summary>
-    private static async Task<long[]> BeginAndDrawPositionsAsync(NpgsqlConnection connection, string[]? lockFirst, int count, CancellationToken cancellationToken)
-    {
-        await using var batch = new NpgsqlBatch(connection);
-        if (lockFirst is not null)
-        {
-            AddBeginAndLocks(batch, lockFirst);
-        }
-        AddDrawPositions(batch, count);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (lockFirst is not null)
-        {
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        }
-        return await ReadPositionsAsync(reader, count, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void AddDrawPositions(NpgsqlBatch batch, int count) =>
-        batch.BatchCommands.Add(Command(
-            "SELECT nextval(pg_get_serial_sequence('events', 'position')::regclass) FROM generate_series(1, $1)", Param(count)));
-
-    private static async Task<long[]> ReadPositionsAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
-    {
-        var positions = new long[count];
-        var drawn = 0;
+        var at = 0;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            positions[drawn++] = reader.GetInt64(0);
+            var row = rows[at++];
+            state.Positions[(row.StreamId, row.Version)] = reader.GetInt64(0);
+        }
+        if (at != rows.Count)
+        {
+            throw new InvalidOperationException($"COPY stored {at} of {rows.Count} rows.");
         }
         await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
-        if (drawn != count)
-        {
-            throw new InvalidOperationException($"Drew {drawn} of {count} positions.");
-        }
-        Array.Sort(positions);
-        return positions;
     }
 
     private static void AddHeads(NpgsqlBatch batch, AppendState state)
@@ -682,9 +643,6 @@ public sealed partial class PostgresEventStore
         private readonly Dictionary<string, (byte[] Previous, List<Row> Rows)> chains = new(StringComparer.Ordinal);
 
         public Dictionary<(string, long), long> Positions { get; } = [];
-
-        /// <summary>Positions drawn before the rows were known (at least one per row of a COPY), ascending.</summary>
-        public long[]? Drawn { get; set; }
 
         public bool IsKnown(string streamId, Guid eventId) =>
             Stored.ContainsKey((streamId, eventId)) || Pending.ContainsKey((streamId, eventId));
