@@ -52,10 +52,10 @@ public sealed class TestDatabase : IAsyncDisposable
                 await command.ExecuteNonQueryAsync().ConfigureAwait(false);
                 return;
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 120)
             {
                 // An autovacuum worker (owned by the superuser) is still busy in the database after heavy writes;
-                // FORCE may not end it, so wait for it to finish.
+                // FORCE may not end it, so wait for it to finish (after a benchmark's million rows that takes a while).
                 await Task.Delay(500).ConfigureAwait(false);
             }
         }
