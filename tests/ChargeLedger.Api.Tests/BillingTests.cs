@@ -125,16 +125,7 @@ public sealed class BillingTests(ApiFixture api) : IClassFixture<ApiFixture>, IA
     public async Task GivenAComplaintAboutTheSession_WhenNotedAndResolvedWithARefund_ThenItIsReadBackResolvedWithItsNote()
     {
         using var support = api.Client("support");
-        using var opened = await support.PostAsJsonAsync("/complaints", new
-        {
-            subjectKind = "Transaction",
-            subjectId = transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            windowStart = InstantPattern.ExtendedIso.Format(start),
-            windowEnd = InstantPattern.ExtendedIso.Format(start + Duration.FromHours(1)),
-            description = "charged twice",
-        });
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var location = opened.Headers.Location!.OriginalString;
+        var location = await OpenComplaintAsync(support, "charged twice");
         using var note = await support.PostAsJsonAsync(location + "/notes", new { text = "checked the meter values" });
         using var negative = await support.PostAsJsonAsync(location + "/resolution", new { outcome = "Upheld", summary = "refund", refund = new { amount = "-1.00", currency = "EUR" } });
         using var resolved = await support.PostAsJsonAsync(location + "/resolution", new { outcome = "Upheld", summary = "refund", refund = new { amount = "1.00", currency = "EUR" } });
@@ -154,16 +145,7 @@ public sealed class BillingTests(ApiFixture api) : IClassFixture<ApiFixture>, IA
     public async Task GivenAComplaintAboutAPricedSession_WhenARefundAboveWhatWasBilledIsAsked_ThenItIsRefusedNamingRefundAmountAndTheBilledTotalIsGranted()
     {
         using var support = api.Client("support");
-        using var opened = await support.PostAsJsonAsync("/complaints", new
-        {
-            subjectKind = "Transaction",
-            subjectId = transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            windowStart = InstantPattern.ExtendedIso.Format(start),
-            windowEnd = InstantPattern.ExtendedIso.Format(start + Duration.FromHours(1)),
-            description = "never charged at all",
-        });
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var location = opened.Headers.Location!.OriginalString;
+        var location = await OpenComplaintAsync(support, "never charged at all");
 
         using var above = await support.PostAsJsonAsync(location + "/resolution", new { outcome = "Upheld", summary = "refund", refund = new { amount = "4.77", currency = "EUR" } });
         using var billed = await support.PostAsJsonAsync(location + "/resolution", new { outcome = "Upheld", summary = "refund", refund = new { amount = "4.76", currency = "EUR" } });
@@ -204,4 +186,19 @@ public sealed class BillingTests(ApiFixture api) : IClassFixture<ApiFixture>, IA
 
     private static EventMetadata Meta(string cid, Instant at) =>
         new(Source: "mqtt", Topic: "ocpp/cp/" + cid, ChargePointId: cid, OcppMessageId: Guid.NewGuid().ToString(), DeviceTime: at, ReceivedAt: at, Raw: "[2,\"x\",\"StartTransaction\",{}]");
+
+    /// <summary>Opens a complaint about this class's session and returns its location.</summary>
+    private async Task<string> OpenComplaintAsync(HttpClient support, string description)
+    {
+        using var opened = await support.PostAsJsonAsync("/complaints", new
+        {
+            subjectKind = "Transaction",
+            subjectId = transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            windowStart = InstantPattern.ExtendedIso.Format(start),
+            windowEnd = InstantPattern.ExtendedIso.Format(start + Duration.FromHours(1)),
+            description,
+        });
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        return opened.Headers.Location!.OriginalString;
+    }
 }

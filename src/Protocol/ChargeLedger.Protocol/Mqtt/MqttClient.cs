@@ -311,8 +311,10 @@ public sealed class MqttClient : IAsyncDisposable
             _sendQuota = connAck.ReceiveMaximum;
             _brokerMaximumPacketSize = connAck.MaximumPacketSize ?? uint.MaxValue;
             _inFlightOut = 0;
-            // Renew what the broker forgot; requests never acknowledged are resent either way.
-            var renew = connAck.SessionPresent ? [] : _subscriptions.Values.ToList();
+            // Renew what the broker forgot; requests never acknowledged are resent either way. A resumed session keeps
+            // its subscriptions, except that Mosquitto 2.0 restores a persisted session after a restart without its
+            // shared ones (seen by eng/faults): those are renewed always, which is harmless where the broker kept them.
+            var renew = _subscriptions.Values.Where(s => !connAck.SessionPresent || s.IsShared).ToList();
             foreach (var (packetId, control) in _pendingControl)
             {
                 connection.Send(new OutboundPacket(control.Kind, packetId, control));

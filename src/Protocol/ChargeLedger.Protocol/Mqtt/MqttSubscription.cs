@@ -8,4 +8,6 @@ public sealed record MqttSubscription(string TopicFilter, MqttQos Qos = MqttQos.
 {
     public static MqttSubscription Shared(string group, string topicFilter, MqttQos qos = MqttQos.AtLeastOnce) =>
         new($"$share/{group}/{topicFilter}", qos);
+
+    public bool IsShared => TopicFilter.StartsWith("$share/", StringComparison.Ordinal);
 }

@@ -72,16 +72,7 @@ public sealed class IngestHost : IAsyncDisposable
             MqttSubscription.Shared(settings.SharedGroup, topics.Filter(OcppTopicKind.Reply)),
             MqttSubscription.Shared(settings.SharedGroup, OcppGatewayNotice.SubscriptionFilterUnder(settings.NoticePrefix)),
         ];
-        client.StatusChanged += change =>
-        {
-            log($"mqtt {change.Status}: {change.Reason}");
-            if (change is { Status: MqttClientStatus.Connected, SessionPresent: true })
-            {
-                // Mosquitto 2.0 restores a persistent session after a restart but not its shared subscriptions (seen by
-                // eng/faults): renew them, which is harmless where the broker kept them. Not on the client's own thread.
-                _ = Task.Run(ResubscribeAsync, CancellationToken.None);
-            }
-        };
+        client.StatusChanged += change => log($"mqtt {change.Status}: {change.Reason}");
     }
 
     public IngestPipeline Pipeline { get; }
@@ -115,18 +106,6 @@ public sealed class IngestHost : IAsyncDisposable
         {
             await host.DisposeAsync().ConfigureAwait(false);
             throw;
-        }
-    }
-
-    private async Task ResubscribeAsync()
-    {
-        try
-        {
-            await client.SubscribeAsync(subscriptions, stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is MqttProtocolException or OperationCanceledException or ObjectDisposedException)
-        {
-            log($"mqtt renewing the subscriptions failed: {e.Message}");
         }
     }
 
