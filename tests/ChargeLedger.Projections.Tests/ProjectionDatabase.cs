@@ -49,6 +49,16 @@ internal sealed class ProjectionDatabase : IAsyncDisposable
         Assert.All(outcomes, o => Assert.IsType<AppendOutcome.Committed>(o));
     }
 
+    /// <summary>
+    /// Waits until readers can see every appended event: the log is read only below the cluster's oldest running
+    /// transaction, and other tests (in other databases of the same cluster) may hold one open for a while.
+    /// </summary>
+    public async Task WaitReadableAsync()
+    {
+        var last = await ScalarAsync<long>("SELECT max(position) FROM events");
+        await Eventually.TrueAsync(async () => (await Store.ReadHeadAsync(CancellationToken.None)).Position == last, Deadline, "the log to be readable");
+    }
+
     private static EventData Event(int i) => new(
         Guid.NewGuid(),
         i % 3 == 0 ? "MeterValuesReceived" : "HeartbeatReceived",

@@ -66,9 +66,7 @@ public sealed class RebuildTests
     {
         await using var db = await ProjectionDatabase.CreateAsync("proj_first");
         await db.AppendAsync(count: 120, streams: 6);
-        // Readers see the log only below the cluster's oldest running transaction (others' tests may hold one open).
-        var last = await db.ScalarAsync<long>("SELECT max(position) FROM events");
-        await Eventually.TrueAsync(async () => (await db.Store.ReadHeadAsync(CancellationToken.None)).Position == last, ProjectionDatabase.Deadline, "the log to be readable");
+        await db.WaitReadableAsync();
 
         var report = await new ProjectionRebuilder(db.Store, db.DataSource).RebuildAsync(new StreamHeadsProjection(), CancellationToken.None);
 

@@ -10,6 +10,8 @@ public sealed class SharedPagesTests
     {
         await using var db = await ProjectionDatabase.CreateAsync("proj_shared");
         await db.AppendAsync(count: 500, streams: 7);
+        // Page boundaries must be the same for every runner, so none may start while the append is still hidden.
+        await db.WaitReadableAsync();
         var store = new CountingStore(db.Store);
         string[] names = ["shared_a", "shared_b", "shared_c"];
         using var stop = new CancellationTokenSource();

@@ -17,39 +17,49 @@ internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEv
     public async Task<LogPage> ReadAllAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken)
     {
         var key = (after, maxCount);
-        var mine = new Lazy<Task<LogPage>>(() => store.ReadAllAsync(after, maxCount, cancellationToken));
-        var entry = pages.GetOrAdd(key, mine);
-        if (ReferenceEquals(entry, mine))
+        while (true)
         {
-            Trim();
+            var mine = new Lazy<Task<LogPage>>(() => store.ReadAllAsync(after, maxCount, cancellationToken));
+            var entry = pages.GetOrAdd(key, mine);
+            if (ReferenceEquals(entry, mine))
+            {
+                return await ReadAsOwnerAsync(key, mine).ConfigureAwait(false);
+            }
             try
             {
-                var page = await mine.Value.ConfigureAwait(false);
-                if (page.Events.Count < maxCount)
+                var page = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (page.Events.Count >= maxCount)
                 {
-                    pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, mine));
+                    return page;
                 }
-                return page;
             }
-            catch
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
-                pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, mine));
-                throw;
+                // The read belonged to another runner (its cancellation or failure): read again below.
             }
+            // A short or failed read is not ours to use; drop it (its owner may not have yet) and join or start a
+            // fresh one, so runners that arrive together still share the read that follows.
+            pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, entry));
         }
+    }
+
+    private async Task<LogPage> ReadAsOwnerAsync((Checkpoint After, int MaxCount) key, Lazy<Task<LogPage>> mine)
+    {
+        Trim();
         try
         {
-            var page = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (page.Events.Count >= maxCount)
+            var page = await mine.Value.ConfigureAwait(false);
+            if (page.Events.Count < key.MaxCount)
             {
-                return page;
+                pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, mine));
             }
+            return page;
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch
         {
-            // The read belonged to another runner (its cancellation or failure): read again below.
+            pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, mine));
+            throw;
         }
-        return await store.ReadAllAsync(after, maxCount, cancellationToken).ConfigureAwait(false);
     }
 
     // Runners only move forward, so the pages furthest behind are the ones nobody will ask for again.
