@@ -93,6 +93,53 @@ public sealed class LargeGroupCommitTests() : StoreContext("es_large")
     }
 
     [Fact]
+    public async Task GivenALargeGroupCommitOfInvalidUnitsOnly_WhenAppending_ThenEachIsRejectedAndNothingIsWritten()
+    {
+        var units = Enumerable.Range(0, Units).Select(i => Unit($"bad-{i}", ExpectedVersion.Any, Event("""{"broken": """))).ToList();
+
+        var outcomes = await Store.AppendManyAsync(units, default);
+
+        Assert.All(outcomes, o => Assert.IsType<InvalidEventException>(Assert.IsType<AppendOutcome.Rejected>(o).Error));
+        Assert.Equal(0, await CountEventsAsync());
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM streams"));
+    }
+
+    [Fact]
+    public async Task GivenTheSameUnitTwiceInALargeGroupCommit_WhenAppending_ThenTheSecondIsAReplayOfTheFirst()
+    {
+        var units = Enumerable.Range(0, Units).Select(i => Unit($"twice-{i}", ExpectedVersion.Any, Event())).ToList();
+        units.Add(units[7]);
+
+        var outcomes = await Store.AppendManyAsync(units, default);
+
+        var first = Assert.Single(Assert.IsType<AppendOutcome.Committed>(outcomes[7]).Streams);
+        Assert.Equal(first with { WasReplay = true }, Assert.Single(Assert.IsType<AppendOutcome.Committed>(outcomes[^1]).Streams));
+        Assert.Equal(Units, await CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task GivenTheConnectionDropsBeforeALargeGroupCommitCommits_WhenAppending_ThenATypedErrorAndNothingWritten()
+    {
+        await using var store = new PostgresEventStore(DataSource)
+        {
+            BeforeCommit = async ct =>
+            {
+                await using var command = DataSource.CreateCommand(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()");
+                await command.ExecuteScalarAsync(ct);
+            },
+        };
+        var units = Enumerable.Range(0, Units).Select(i => Unit($"dropped-{i}", ExpectedVersion.NoStream, Event())).ToList();
+
+        await Assert.ThrowsAsync<EventStoreUnavailableException>(() => store.AppendManyAsync(units, default));
+
+        Assert.Equal(0, await CountEventsAsync());
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM streams"));
+        Assert.All(await Store.AppendManyAsync(units, default), o => Assert.IsType<AppendOutcome.Committed>(o));
+        Assert.Equal(Units, await CountEventsAsync());
+    }
+
+    [Fact]
     public async Task GivenARowOfALargeGroupCommitAlteredByHand_WhenVerifying_ThenThatVersionIsReported()
     {
         await Store.AppendManyAsync(Enumerable.Range(0, Units).Select(i => Unit("big", ExpectedVersion.Any, Event($$"""{"i":{{i}}}"""))).ToList(), default);

@@ -21,11 +21,19 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     private readonly EventStoreLimits limits;
     private readonly AppendSignal signal;
     private readonly StreamHeadCache heads = new(capacity: 100_000);
+    private readonly bool parallelPreparation;
 
-    public PostgresEventStore(NpgsqlDataSource dataSource, EventStoreLimits? limits = null)
+    /// <param name="parallelPreparation">
+    /// Whether the units of a large group commit (64 events or more) are prepared (validated, canonicalized,
+    /// serialized) on every core before their rows are written. Off, each unit is prepared on the calling thread just
+    /// before its rows are streamed to the server, so preparation overlaps the server's insert work instead of
+    /// competing for the cores with the caller's other work (the ingest pipeline).
+    /// </param>
+    public PostgresEventStore(NpgsqlDataSource dataSource, EventStoreLimits? limits = null, bool parallelPreparation = true)
     {
         this.dataSource = dataSource;
         this.limits = limits ?? EventStoreLimits.Default;
+        this.parallelPreparation = parallelPreparation;
         signal = new AppendSignal(dataSource, NotificationChannel);
     }
 

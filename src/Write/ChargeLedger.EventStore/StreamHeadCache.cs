@@ -13,15 +13,19 @@ internal sealed class StreamHeadCache(int capacity)
 
     public bool TryGet(string streamId, out StreamHead head) => heads.TryGetValue(streamId, out head);
 
-    /// <summary>Records a committed head; an older head never replaces a newer one.</summary>
-    public void Remember(string streamId, StreamHead head)
+    /// <summary>Records a commit's heads; an older head never replaces a newer one.</summary>
+    public void Remember(IEnumerable<KeyValuePair<string, StreamHead>> committed)
     {
+        // Counting takes every lock of the dictionary (hundreds once it has grown): once per commit, not per stream.
         if (heads.Count >= capacity)
         {
             // Rarely hit and cheap to refill: a miss costs one extra round trip, not correctness.
             heads.Clear();
         }
-        heads.AddOrUpdate(streamId, static (_, fresh) => fresh, static (_, old, fresh) => fresh.Version > old.Version ? fresh : old, head);
+        foreach (var (streamId, head) in committed)
+        {
+            heads.AddOrUpdate(streamId, static (_, fresh) => fresh, static (_, old, fresh) => fresh.Version > old.Version ? fresh : old, head);
+        }
     }
 
     public void Forget(string streamId) => heads.TryRemove(streamId, out _);
