@@ -55,13 +55,14 @@ internal static class IngestBenchmark
             SessionExpirySeconds = 60,
             MountPoint = topics.MountPoint,
             NoticePrefix = $"bench{run}i/sys/",
+            ParallelStorePreparation = Environment.GetEnvironmentVariable("CHARGELEDGER_INGEST_PARALLEL_STORE_PREPARATION") == "true",
         };
         if (args.Length > 2)
         {
             settings = settings with { MaxBatchSize = int.Parse(args[2], CultureInfo.InvariantCulture) };
         }
 
-        Console.WriteLine($"ingest batches of up to {settings.MaxBatchSize:N0} messages");
+        Console.WriteLine($"ingest batches of up to {settings.MaxBatchSize:N0} messages, store preparation {(settings.ParallelStorePreparation ? "parallel" : "sequential")}");
         var ingest = await MeasureIngestAsync(settings, topics, chargePoints, messages, run, database.ConnectionString, cancellationToken);
         Report("ingest (decide + commit + reply PUBACKed + ack)", ingest);
         Console.WriteLine($"ratio ingest/baseline: {ingest.Rate / baseline.Rate:0.00} (target ≥ 0.7); target 30,000 msg/s");

@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], CancellationToken, Task<i
     ["mqtt"] = ChargeLedger.Benchmarks.MqttBenchmark.RunAsync,
     ["rebuild"] = ChargeLedger.Benchmarks.RebuildBenchmark.RunAsync,
     ["ingest"] = ChargeLedger.Benchmarks.IngestBenchmark.RunAsync,
+    ["ingest-cpu"] = ChargeLedger.Benchmarks.IngestCpuProfile.RunAsync,
     ["lag"] = ChargeLedger.Benchmarks.LagBenchmark.RunAsync,
     ["readmodels"] = ChargeLedger.Benchmarks.ReadModelsBenchmark.RunAsync,
     ["api"] = ChargeLedger.Benchmarks.ApiBenchmark.RunAsync,

@@ -25,6 +25,10 @@ public static class OcppDateTime
         {
             return false;
         }
+        if (TryParseUtc(text, out instant))
+        {
+            return true;
+        }
         var last = text[^1];
         var hasZone = last is 'Z' or 'z' || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':') ||
             (text.Length > 5 && text[^5] is '+' or '-' && char.IsAsciiDigit(text[^4]));
@@ -47,6 +51,55 @@ public static class OcppDateTime
             return false;
         }
         instant = Instant.FromDateTimeOffset(value);
+        return true;
+    }
+
+    /// <summary>
+    /// The shape nearly every charge point sends, <c>yyyy-MM-ddTHH:mm:ss[.f…]Z</c> with up to 7 fraction digits, read
+    /// without the general parser. Anything else, and any field out of its plain range, is left to the general parser,
+    /// which decides exactly as before.
+    /// </summary>
+    private static bool TryParseUtc(ReadOnlySpan<char> text, out Instant instant)
+    {
+        instant = default;
+        if (text.Length is < 20 or > 28 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[^1] != 'Z'
+            || !TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month) || !TryDigits(text.Slice(8, 2), out var day)
+            || !TryDigits(text.Slice(11, 2), out var hour) || !TryDigits(text.Slice(14, 2), out var minute) || !TryDigits(text.Slice(17, 2), out var second))
+        {
+            return false;
+        }
+        var ticks = 0;
+        if (text.Length > 20)
+        {
+            var fraction = text[20..^1];
+            if (text[19] != '.' || fraction.Length == 0 || !TryDigits(fraction, out ticks))
+            {
+                return false;
+            }
+            for (var i = fraction.Length; i < 7; i++)
+            {
+                ticks *= 10;
+            }
+        }
+        if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+        instant = Instant.FromUtc(year, month, day, hour, minute, second).PlusTicks(ticks);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> digits, out int value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+        }
         return true;
     }
 

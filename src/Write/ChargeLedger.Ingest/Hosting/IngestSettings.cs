@@ -44,6 +44,12 @@ public sealed record IngestSettings
     /// <summary>Most messages decided and committed together (one group commit).</summary>
     public int MaxBatchSize { get; init; } = 2000;
 
+    /// <summary>
+    /// Whether the store prepares a group commit on every core. Off by default: the pipeline overlaps decoding and deciding
+    /// with the append, and on a small machine the store's extra threads only compete with it.
+    /// </summary>
+    public bool ParallelStorePreparation { get; init; }
+
     /// <summary>Charge point / transaction states kept in memory (least recently used are dropped).</summary>
     public int StateCacheSize { get; init; } = 50_000;
 
@@ -94,6 +100,7 @@ public sealed record IngestSettings
             ChargePointPolicy = chargePoints,
             TransactionPolicy = transactions,
             MaxBatchSize = Number("CHARGELEDGER_INGEST_BATCH_SIZE", defaults.MaxBatchSize),
+            ParallelStorePreparation = Flag("CHARGELEDGER_INGEST_PARALLEL_STORE_PREPARATION", defaults.ParallelStorePreparation),
             StateCacheSize = Number("CHARGELEDGER_INGEST_CACHE_SIZE", defaults.StateCacheSize),
             SnapshotEvery = Number("CHARGELEDGER_INGEST_SNAPSHOT_EVERY", defaults.SnapshotEvery),
             RemoteCommandTimeout = Duration.FromSeconds(Number("CHARGELEDGER_REMOTE_COMMAND_TIMEOUT_SECONDS", (int)defaults.RemoteCommandTimeout.TotalSeconds)),

@@ -13,8 +13,22 @@ public sealed class Delivery(string topic, ReadOnlyMemory<byte> payload, Instant
 
     public Instant ReceivedAt { get; } = receivedAt;
 
+    private InboundMessage message = message;
+    private string[]? streams;
+
     /// <summary>Replaced by an <see cref="InboundMessage.Invalid"/> when the store refuses what it decided.</summary>
-    public InboundMessage Message { get; internal set; } = message;
+    public InboundMessage Message
+    {
+        get => message;
+        internal set
+        {
+            message = value;
+            streams = null;
+        }
+    }
+
+    /// <summary>The streams the decision reads (<see cref="MessageDecider.StreamsOf"/>), named once per message: every stage asks.</summary>
+    internal IReadOnlyList<string> Streams => streams ??= MessageDecider.StreamsOf(message).ToArray();
 
     public MqttMessage? Source { get; } = source;
 

@@ -80,7 +80,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
 
             // Groups whose states the previous commit did not confirm were decided on a wrong basis: decide them again below
             // (and so must the next batch's groups built on these decisions).
-            var stale = attempt.Plans.Where(p => (p.Plan?.Items ?? p.Group.Items).SelectMany(d => MessageDecider.StreamsOf(d.Message)).Any(invalidated.Contains)).ToList();
+            List<(Group Group, GroupPlan? Plan)> stale = invalidated.Count == 0 ? [] : attempt.Plans.Where(p => (p.Plan?.Items ?? p.Group.Items).SelectMany(d => d.Streams).Any(invalidated.Contains)).ToList();
             foreach (var (_, plan) in stale)
             {
                 if (plan is not null)
@@ -165,7 +165,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
 
     private void Forget(List<(Group Group, List<Delivery> Items)> taken)
     {
-        foreach (var stream in taken.SelectMany(t => t.Items).SelectMany(d => MessageDecider.StreamsOf(d.Message)))
+        foreach (var stream in taken.SelectMany(t => t.Items).SelectMany(d => d.Streams))
         {
             Invalidate(stream);
         }
@@ -388,7 +388,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
     {
         var snapshot = new Dictionary<string, VersionedState>(StringComparer.Ordinal);
         var toLoad = new List<(string Stream, VersionedState? From)>();
-        foreach (var stream in deliveries.SelectMany(d => MessageDecider.StreamsOf(d.Message)).Distinct(StringComparer.Ordinal))
+        foreach (var stream in deliveries.SelectMany(d => d.Streams).Distinct(StringComparer.Ordinal))
         {
             var cached = cache.TryGet(stream, out var state);
             if (cached && !IsIdTag(stream))
