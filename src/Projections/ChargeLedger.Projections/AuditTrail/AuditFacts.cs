@@ -1,5 +1,6 @@
 using ChargeLedger.Domain.ChargePoints;
 using ChargeLedger.Domain.Orphans;
+using ChargeLedger.Domain.Serialization;
 using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Transactions;
 using ChargeLedger.EventStore;
@@ -16,8 +17,12 @@ internal sealed record AuditFacts(
     int? TransactionId,
     int? ConnectorId,
     string? IdTag,
-    string? Sent)
+    byte[]? Sent)
 {
+    /// <summary>The facts of a stored event: read from its JSON for the frequent types, else from the domain event (null when the type is unknown).</summary>
+    public static AuditFacts Of(RecordedEvent recorded) =>
+        AuditFactsReader.TryRead(recorded) ?? Of(recorded, EventSerializer.Deserialize(recorded.Type, recorded.Data.Span));
+
     public static AuditFacts Of(RecordedEvent recorded, object? domainEvent)
     {
         var metadata = recorded.Metadata;

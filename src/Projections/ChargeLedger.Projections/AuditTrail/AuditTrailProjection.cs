@@ -1,8 +1,7 @@
-using System.Text;
-using ChargeLedger.Domain.Serialization;
 using ChargeLedger.EventStore;
 using ChargeLedger.Projections.DomainEvents;
 using ChargeLedger.Read.AuditTrail;
+using NpgsqlTypes;
 
 namespace ChargeLedger.Projections.AuditTrail;
 
@@ -21,7 +20,7 @@ public sealed class AuditTrailProjection : IProjection
 
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{AuditTrailTables.Events} (
-            position        bigint      PRIMARY KEY,
+            position        bigint      NOT NULL,
             stream_id       text        NOT NULL,
             stream_version  bigint      NOT NULL,
             type            text        NOT NULL,
@@ -38,6 +37,7 @@ public sealed class AuditTrailProjection : IProjection
             connector_id    integer,
             id_tag          text,                  -- upper case (OCPP idTags are case-insensitive)
             sent            json);                 -- the OCPP frame the Central System sent for this event
+        CREATE UNIQUE INDEX ON {schema}.{AuditTrailTables.Events} (position);  -- an index, not a constraint: a rebuild builds it after loading
         CREATE INDEX ON {schema}.{AuditTrailTables.Events} (transaction_id, occurred_at) WHERE transaction_id IS NOT NULL;
         CREATE INDEX ON {schema}.{AuditTrailTables.Events} (charge_point_id, occurred_at);
         """;
@@ -50,16 +50,17 @@ public sealed class AuditTrailProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
-        // Each event is decoded while the rows before it stream to the server: decoding (most of the client's work) then
-        // overlaps the server's inserts instead of preceding them. Events the domain does not know (yet) are indexed too,
-        // with what the store knows about them.
+        // The batch is decoded in chunks on the other cores while the rows before them stream to the server, so decoding
+        // overlaps the server's inserts instead of preceding them. Events the domain does not know (yet) are indexed
+        // too, with what the store knows about them. JSON goes to the server as the UTF-8 bytes it already is.
+        var decoded = DecodeAhead.Start(batch, AuditFacts.Of, cancellationToken);
         await CopyRows.WriteAsync(context, AuditTrailTables.Events,
             "position, stream_id, stream_version, type, occurred_at, recorded_at, received_at, data, raw, topic, ocpp_message_id, hash, " +
             "charge_point_id, transaction_id, connector_id, id_tag, sent",
             batch,
             async (w, e, ct) =>
             {
-                var facts = AuditFacts.Of(e, EventSerializer.Deserialize(e.Type, e.Data.Span));
+                var facts = await decoded.NextAsync().ConfigureAwait(false);
                 await w.ColumnAsync(e.Position, ct).ConfigureAwait(false);
                 await w.ColumnAsync(e.StreamId, ct).ConfigureAwait(false);
                 await w.ColumnAsync(e.StreamVersion, ct).ConfigureAwait(false);
@@ -67,16 +68,23 @@ public sealed class AuditTrailProjection : IProjection
                 await w.ColumnAsync(facts.OccurredAt, ct).ConfigureAwait(false);
                 await w.ColumnAsync(e.RecordedAt, ct).ConfigureAwait(false);
                 await w.ColumnAsync(facts.ReceivedAt, ct).ConfigureAwait(false);
-                await w.JsonColumnAsync(Encoding.UTF8.GetString(e.Data.Span), ct).ConfigureAwait(false);
+                await w.WriteAsync(e.Data, NpgsqlDbType.Json, ct).ConfigureAwait(false);
                 await w.ColumnAsync(e.Metadata.Raw, ct).ConfigureAwait(false);
                 await w.ColumnAsync(e.Metadata.Topic, ct).ConfigureAwait(false);
                 await w.ColumnAsync(e.Metadata.OcppMessageId, ct).ConfigureAwait(false);
-                await w.WriteAsync(e.Hash.ToArray(), NpgsqlTypes.NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
+                await w.WriteAsync(e.Hash, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
                 await w.ColumnAsync(facts.ChargePointId, ct).ConfigureAwait(false);
                 await w.ColumnAsync(facts.TransactionId, ct).ConfigureAwait(false);
                 await w.ColumnAsync(facts.ConnectorId, ct).ConfigureAwait(false);
                 await w.ColumnAsync(facts.IdTag, ct).ConfigureAwait(false);
-                await w.JsonColumnAsync(facts.Sent, ct).ConfigureAwait(false);
+                if (facts.Sent is { } sent)
+                {
+                    await w.WriteAsync(sent, NpgsqlDbType.Json, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await w.WriteNullAsync(ct).ConfigureAwait(false);
+                }
             },
             cancellationToken).ConfigureAwait(false);
     }

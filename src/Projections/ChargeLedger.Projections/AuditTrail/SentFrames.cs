@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using ChargeLedger.Domain.ChargePoints;
 using ChargeLedger.Domain.Orphans;
@@ -20,7 +21,8 @@ internal static class SentFrames
     private const int CallError = 4;
     private const int Call = 2;
 
-    public static string? For(object domainEvent) => domainEvent switch
+    /// <summary>The frame as UTF-8 JSON, as the read model stores it.</summary>
+    public static byte[]? For(object domainEvent) => domainEvent switch
     {
         ChargePointBooted e => Result(e.UniqueId, w =>
         {
@@ -28,7 +30,7 @@ internal static class SentFrames
             WriteTime(w, "currentTime", e.ReceivedAt);
             w.WriteNumber("interval", e.IntervalSeconds);
         }),
-        HeartbeatReceived e => Result(e.UniqueId, w => WriteTime(w, "currentTime", e.ReceivedAt)),
+        HeartbeatReceived e => Heartbeat(e.UniqueId, e.ReceivedAt),
         AuthorizationAnswered e => Result(e.UniqueId, w => WriteIdTagInfo(w, e.IdTagInfo)),
         TransactionStarted e => Result(e.UniqueId, w =>
         {
@@ -43,13 +45,13 @@ internal static class SentFrames
             }
         }),
         DataTransferReceived e => Result(e.UniqueId, w => w.WriteString("status", e.ReplyStatus.ToString())),
-        ConnectorStatusReported e => Result(e.UniqueId, _ => { }),
-        MeterValuesRecorded { Source: MeterValuesSource.MeterValues } e => Result(e.UniqueId, _ => { }),
-        ConnectorMeterValuesRecorded e => Result(e.UniqueId, _ => { }),
-        FirmwareStatusReported e => Result(e.UniqueId, _ => { }),
-        DiagnosticsStatusReported e => Result(e.UniqueId, _ => { }),
-        OrphanStopRecorded e => Result(e.UniqueId, _ => { }),
-        OrphanMeterValuesRecorded e => Result(e.UniqueId, _ => { }),
+        ConnectorStatusReported e => EmptyResult(e.UniqueId),
+        MeterValuesRecorded { Source: MeterValuesSource.MeterValues } e => EmptyResult(e.UniqueId),
+        ConnectorMeterValuesRecorded e => EmptyResult(e.UniqueId),
+        FirmwareStatusReported e => EmptyResult(e.UniqueId),
+        DiagnosticsStatusReported e => EmptyResult(e.UniqueId),
+        OrphanStopRecorded e => EmptyResult(e.UniqueId),
+        OrphanMeterValuesRecorded e => EmptyResult(e.UniqueId),
         MessageRejected { UniqueId: { } uniqueId, ErrorCode: { } errorCode } e => Frame(w =>
         {
             w.WriteNumberValue(CallError);
@@ -69,7 +71,13 @@ internal static class SentFrames
         _ => null,
     };
 
-    private static string Result(string uniqueId, Action<Utf8JsonWriter> payload) => Frame(w =>
+    /// <summary>The Heartbeat.conf: the Central System's time when the heartbeat arrived.</summary>
+    public static byte[] Heartbeat(string uniqueId, Instant receivedAt) => Result(uniqueId, w => WriteTime(w, "currentTime", receivedAt));
+
+    /// <summary>The CALLRESULT of a call whose confirmation has an empty payload.</summary>
+    public static byte[] EmptyResult(string uniqueId) => Result(uniqueId, _ => { });
+
+    private static byte[] Result(string uniqueId, Action<Utf8JsonWriter> payload) => Frame(w =>
     {
         w.WriteNumberValue(CallResult);
         w.WriteStringValue(uniqueId);
@@ -78,16 +86,16 @@ internal static class SentFrames
         w.WriteEndObject();
     });
 
-    private static string Frame(Action<Utf8JsonWriter> elements)
+    private static byte[] Frame(Action<Utf8JsonWriter> elements)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
             elements(writer);
             writer.WriteEndArray();
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void WriteIdTagInfo(Utf8JsonWriter writer, IdTagInfo info)
