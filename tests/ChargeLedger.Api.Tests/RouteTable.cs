@@ -31,6 +31,17 @@ public static class RouteTable
         new("GET", "/complaints/c-x", "support", "billing"),
         new("POST", "/charge-points/cp-x/tariff-assignments", "billing"),
         new("GET", "/charge-points/cp-x/tariff-assignments", "billing", "auditor"),
+        new("POST", "/sites", "billing"),
+        new("GET", "/sites/site-x", "billing", "auditor"),
+        new("POST", "/sites/site-x/tariff-assignments", "billing"),
+        new("POST", "/sites/site-x/charge-points", "billing"),
+        new("POST", "/charge-point-groups", "billing"),
+        new("GET", "/charge-point-groups/group-x", "billing", "auditor"),
+        new("POST", "/charge-point-groups/group-x/tariff-assignments", "billing"),
+        new("POST", "/charge-point-groups/group-x/charge-points", "billing"),
+        new("POST", "/charge-point-groups/group-x/departures", "billing"),
+        new("GET", "/charge-points/cp-x/memberships", "billing", "auditor"),
+        new("GET", "/charge-points/cp-x/tariff-resolution", "billing", "auditor"),
     ];
 
     /// <summary>Callers that are not any role: no key, an unknown key, a malformed Authorization header.</summary>

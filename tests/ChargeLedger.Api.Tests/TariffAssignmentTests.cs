@@ -1,60 +1,21 @@
 using System.Net;
-using System.Net.Http.Json;
-using ChargeLedger.Domain.ChargePoints;
-using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Tariffs;
-using ChargeLedger.Domain.Transactions;
-using ChargeLedger.EventStore;
 using NodaTime;
-using NodaTime.Text;
+using static ChargeLedger.Api.Tests.TariffScenario;
 
 namespace ChargeLedger.Api.Tests;
 
 /// <summary>Tariffs assigned to charge points through the API, and a session at an assigned charge point priced with its tariff.</summary>
 public sealed class TariffAssignmentTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private static readonly IdTagInfo Accepted = new(AuthorizationStatus.Accepted, null, null);
-    private static readonly Instant Now = SystemClock.Instance.GetCurrentInstant();
-
-    private static string Iso(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
-
-    private async Task<string> ChargePointAsync()
-    {
-        var cid = "cp-" + Guid.NewGuid().ToString("N")[..8];
-        await api.AppendAsync("chargepoint-" + cid, new ChargePointRegistered(cid, Now));
-        return cid;
-    }
-
-    private async Task PublishAsync(string tariffId, string pricePerKwh)
-    {
-        using var billing = api.Client("billing");
-        using var response = await billing.PostAsJsonAsync("/tariffs", new
-        {
-            tariffId,
-            validFrom = Iso(Now - Duration.FromDays(10)),
-            currency = "EUR",
-            pricePerKwh,
-            vatRatePercent = "0",
-            timeZoneId = "Europe/Berlin",
-        });
-        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task<HttpResponseMessage> AssignAsync(HttpClient client, string cid, object body, string? key = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/charge-points/{cid}/tariff-assignments") { Content = JsonContent.Create(body) };
-        if (key is not null)
-        {
-            request.Headers.Add("Idempotency-Key", key);
-        }
-        return await client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> AssignAsync(HttpClient client, string cid, object body, string? key = null) =>
+        client.PostJsonAsync($"/charge-points/{cid}/tariff-assignments", body, key);
 
     [Fact]
     public async Task GivenAPublishedTariff_WhenAssignedTwiceWithTheSameIdempotencyKey_ThenOneAssignmentIsRecordedAndListed()
     {
-        await PublishAsync("fast", "0.60");
-        var cid = await ChargePointAsync();
+        await api.PublishAsync("fast", "0.60");
+        var cid = await api.ChargePointAsync();
         using var billing = api.Client("billing");
         var key = Guid.NewGuid().ToString();
         var body = new { tariffId = "fast", validFrom = Iso(Now - Duration.FromDays(1)) };
@@ -74,8 +35,8 @@ public sealed class TariffAssignmentTests(ApiFixture api) : IClassFixture<ApiFix
     [Fact]
     public async Task GivenAnUnknownTariffOrChargePoint_WhenAssigning_ThenNotFoundNamingTheField()
     {
-        await PublishAsync("fast", "0.60");
-        var cid = await ChargePointAsync();
+        await api.PublishAsync("fast", "0.60");
+        var cid = await api.ChargePointAsync();
         using var billing = api.Client("billing");
 
         using var unknownTariff = await AssignAsync(billing, cid, new { tariffId = "no-such-tariff", validFrom = Iso(Now) });
@@ -90,8 +51,8 @@ public sealed class TariffAssignmentTests(ApiFixture api) : IClassFixture<ApiFix
     [Fact]
     public async Task GivenAnAssignment_WhenAnEarlierStartIsAssigned_ThenRejectedOnValidFrom()
     {
-        await PublishAsync("fast", "0.60");
-        var cid = await ChargePointAsync();
+        await api.PublishAsync("fast", "0.60");
+        var cid = await api.ChargePointAsync();
         using var admin = api.Client("admin");
 
         using var first = await AssignAsync(admin, cid, new { tariffId = "fast", validFrom = Iso(Now) });
@@ -104,7 +65,7 @@ public sealed class TariffAssignmentTests(ApiFixture api) : IClassFixture<ApiFix
     [Fact]
     public async Task GivenTheSupportRole_WhenAssigning_ThenForbidden()
     {
-        var cid = await ChargePointAsync();
+        var cid = await api.ChargePointAsync();
 
         using var response = await AssignAsync(api.Client("support"), cid, new { tariffId = "fast", validFrom = Iso(Now) });
 
@@ -114,39 +75,20 @@ public sealed class TariffAssignmentTests(ApiFixture api) : IClassFixture<ApiFix
     [Fact]
     public async Task GivenAnAssignedAndAnUnassignedChargePoint_WhenSessionsAreProjected_ThenEachIsPricedWithItsOwnTariff()
     {
-        await PublishAsync("default", "0.40");
-        await PublishAsync("fast", "0.60");
-        var assigned = await ChargePointAsync();
-        var unassigned = await ChargePointAsync();
+        await api.PublishAsync("default", "0.40");
+        await api.PublishAsync("fast", "0.60");
+        var assigned = await api.ChargePointAsync();
+        var unassigned = await api.ChargePointAsync();
         using (var response = await AssignAsync(api.Client("billing"), assigned, new { tariffId = "fast", validFrom = Iso(Now - Duration.FromDays(2)) }))
         {
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
-        var atAssigned = await SessionAsync(assigned);
-        var atUnassigned = await SessionAsync(unassigned);
+        var atAssigned = await api.SessionAsync(assigned, Now - Duration.FromHours(2));
+        var atUnassigned = await api.SessionAsync(unassigned, Now - Duration.FromHours(2));
 
         await api.ProjectAllAsync();
 
-        Assert.Equal("6.00", await CostAsync(atAssigned)); // 10 kWh × 0.60, VAT 0 %
-        Assert.Equal("4.00", await CostAsync(atUnassigned)); // 10 kWh × 0.40 (default)
-    }
-
-    private async Task<int> SessionAsync(string cid)
-    {
-        var id = Random.Shared.Next(1, 1_000_000_000);
-        var start = Now - Duration.FromHours(2);
-        var stop = start + Duration.FromMinutes(30);
-        await api.AppendMessageAsync(new EventMetadata(Source: "test", ChargePointId: cid, ReceivedAt: start),
-            new TransactionStarted(id, cid, "s", 1, "TAG1", 10_000, null, start, Accepted, start));
-        await api.AppendMessageAsync(new EventMetadata(Source: "test", ChargePointId: cid, ReceivedAt: stop),
-            new TransactionStopped(id, cid, "x", 10_000, 20_000, 10_000, stop, "TAG1", "Local", Accepted, stop));
-        return id;
-    }
-
-    private async Task<string?> CostAsync(int transactionId)
-    {
-        using var response = await api.Client("billing").GetAsync($"/transactions/{transactionId}");
-        var body = await response.JsonAsync();
-        return body.GetProperty("cost").GetProperty("amount").GetProperty("amount").GetString();
+        Assert.Equal("6.00", await api.CostAsync(atAssigned)); // 10 kWh × 0.60, VAT 0 %
+        Assert.Equal("4.00", await api.CostAsync(atUnassigned)); // 10 kWh × 0.40 (default)
     }
 }

@@ -6,6 +6,7 @@ using ChargeLedger.Domain.IdTags;
 using ChargeLedger.Domain.Orphans;
 using ChargeLedger.Domain.Serialization;
 using ChargeLedger.Domain.Shared;
+using ChargeLedger.Domain.Sites;
 using ChargeLedger.Domain.Tariffs;
 using ChargeLedger.Domain.Transactions;
 using NodaTime;
@@ -62,6 +63,13 @@ public sealed class EventSerializerTests
             [new TariffBand("night", new TimeOnly(22, 0), new TimeOnly(6, 0), 0.2m, 0.005m, [IsoDayOfWeek.Friday])]), At),
         new TariffWithdrawn("T-1", Device, "closed", At),
         new TariffAssigned("CP-1", "T-1", Device, "anna", At),
+        new SiteRegistered("S-1", "Hamburg Hafen", "Europe/Berlin", "Am Kai 1", "anna", At),
+        new SiteTariffAssigned("S-1", "T-1", Device, "anna", At),
+        new ChargePointGroupRegistered("motorway-hpc", "Motorway HPC", "anna", At),
+        new GroupTariffAssigned("motorway-hpc", "T-1", Device, "anna", At),
+        new ChargePointPlacedAtSite("CP-1", "S-1", Device, "anna", At),
+        new ChargePointJoinedGroup("CP-1", "motorway-hpc", Device, "anna", At),
+        new ChargePointLeftGroup("CP-1", "motorway-hpc", Device, "anna", At),
         new ComplaintOpened("C-1", ComplaintSubjectKind.Transaction, "7", Device, Device, "too much", "anna", At),
         new ComplaintNoteAdded("C-1", "N-1", "called", "anna", At),
         new ComplaintEvidenceAttached("C-1", "E-1", "transaction-7", 3, 42, "stop frame", "anna", At),
@@ -76,12 +84,14 @@ public sealed class EventSerializerTests
     {
         string[] expected =
         [
-            "AuthorizationAnswered", "ChargePointBooted", "ChargePointConnected", "ChargePointDisconnected", "ChargePointRegistered",
+            "AuthorizationAnswered", "ChargePointBooted", "ChargePointConnected", "ChargePointDisconnected", "ChargePointGroupRegistered",
+            "ChargePointJoinedGroup", "ChargePointLeftGroup", "ChargePointPlacedAtSite", "ChargePointRegistered",
             "ComplaintEvidenceAttached", "ComplaintNoteAdded", "ComplaintOpened", "ComplaintReopened", "ComplaintResolved",
             "ConnectorMeterValuesRecorded", "ConnectorReleased", "ConnectorStatusReported", "DataTransferReceived", "DiagnosticsStatusReported",
-            "FirmwareStatusReported", "HeartbeatReceived", "IdTagBlocked", "IdTagExpired", "IdTagLinkedToAccount", "IdTagRegistered",
+            "FirmwareStatusReported", "GroupTariffAssigned", "HeartbeatReceived", "IdTagBlocked", "IdTagExpired", "IdTagLinkedToAccount", "IdTagRegistered",
             "IdTagUnblocked", "MessageRejected", "MeterValuesRecorded", "OrphanMeterValuesRecorded", "OrphanStopRecorded",
             "RemoteCommandFailed", "RemoteCommandReplied", "RemoteCommandRequested", "RemoteCommandSent", "RemoteCommandTimedOut",
+            "SiteRegistered", "SiteTariffAssigned",
             "TariffAssigned", "TariffPublished", "TariffWithdrawn",
             "TransactionAnomalyDetected", "TransactionIdAssigned", "TransactionStarted", "TransactionStopped",
         ];

@@ -37,17 +37,15 @@ public static class TariffAssignmentEndpoints
     {
         var tariffId = ApiInput.Required(request.TariffId, "tariffId");
         var validFrom = ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value;
-        if ((await store.ReadStreamAsync(StreamIds.ChargePoint(id), 0, 1, cancellationToken).ConfigureAwait(false)).Count == 0)
+        if (!await TariffScopeLookups.ChargePointExistsAsync(store, id, cancellationToken).ConfigureAwait(false))
         {
             return ApiProblems.NotFound("id", $"There is no charge point '{id}'.");
         }
-        var (tariffEvents, tariffVersion) = await writer.LoadAsync(StreamIds.Tariff(tariffId), cancellationToken).ConfigureAwait(false);
-        if (tariffVersion < 0)
+        if (await TariffScopeLookups.TariffAsync(writer, tariffId, cancellationToken).ConfigureAwait(false) is not { } tariff)
         {
             return ApiProblems.NotFound("tariffId", $"There is no tariff '{tariffId}'.");
         }
         var now = clock.GetCurrentInstant();
-        var tariff = TariffState.Fold(tariffEvents);
         var write = await writer.DecideAsync(StreamIds.TariffAssignments(id), TariffAssignmentState.Fold,
             state => [.. TariffAssignmentDecider.Decide(new AssignTariff(id, tariffId, validFrom, CommandMetadata.Caller(http), now), state, tariff)],
             CommandMetadata.For(http, now, id), cancellationToken).ConfigureAwait(false);

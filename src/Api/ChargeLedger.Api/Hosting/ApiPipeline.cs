@@ -26,6 +26,9 @@ public static class ApiPipeline
         app.MapSupportEndpoints();
         app.MapBillingEndpoints();
         app.MapTariffAssignmentEndpoints();
+        app.MapSiteEndpoints();
+        app.MapChargePointGroupEndpoints();
+        app.MapMembershipEndpoints();
         app.MapAuditEndpoints();
         app.MapAdminEndpoints();
         return app;

@@ -19,7 +19,7 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
 
     public string Name => LedgerTables.ProjectionName;
 
-    public int Version => 1;
+    public int Version => 2;
 
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{LedgerTables.PostingSets} (
@@ -109,6 +109,7 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
             tariff_id text   NOT NULL,
             type      text   NOT NULL,
             data      text   NOT NULL);
+        CREATE INDEX ON {schema}.{LedgerTables.TariffEvents} (tariff_id, position);
         CREATE TABLE {schema}.{LedgerTables.IdTagAccounts} (
             id_tag          text   PRIMARY KEY,   -- upper case
             billing_account text,

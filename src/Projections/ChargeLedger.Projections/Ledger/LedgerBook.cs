@@ -5,6 +5,7 @@ using ChargeLedger.Domain.Billing.Ocpi;
 using ChargeLedger.Domain.Complaints;
 using ChargeLedger.Domain.IdTags;
 using ChargeLedger.Domain.Shared;
+using ChargeLedger.Domain.Sites;
 using ChargeLedger.Domain.Tariffs;
 using ChargeLedger.Domain.Transactions;
 using ChargeLedger.EventStore;
@@ -30,8 +31,8 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
             case ITariffEvent e:
                 AddTariffEvent(recorded, domainEvent, e.TariffId);
                 break;
-            case TariffAssigned e:
-                AddTariffEvent(recorded, domainEvent, e.TariffId);
+            case TariffAssigned or GroupTariffAssigned or SiteTariffAssigned or IMembershipEvent:
+                AddTariffEvent(recorded, domainEvent, TariffScopes.Key(domainEvent));
                 break;
             case IdTagRegistered e:
                 SetAccount(e.IdTag, e.BillingAccount, recorded.Position);
@@ -40,12 +41,13 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
                 SetAccount(e.IdTag, e.BillingAccount, recorded.Position);
                 break;
             case TransactionStarted e when !state.Sessions.ContainsKey(e.TransactionId):
-                var started = new LedgerSession(e.TransactionId, e.ChargePointId, e.ConnectorId, e.IdTag, e.MeterStart, e.DeviceTime, recorded.Position) { Changed = true };
+                var started = new LedgerSession(e.TransactionId, e.ChargePointId, e.ConnectorId, e.IdTag, e.MeterStart, e.DeviceTime, recorded.Position);
                 if (state.EarlySamples.Remove(e.TransactionId, out var early))
                 {
                     started.Samples.AddRange(early);
                 }
                 state.AddSession(started);
+                state.MarkChanged(started);
                 break;
             case MeterValuesRecorded e:
                 AddSamples(recorded, e);
@@ -123,12 +125,12 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
 
     private void Price(LedgerSession session, RecordedEvent trigger)
     {
-        session.Changed = true;
+        state.MarkChanged(session);
         var (start, stop, meterStop) = (session.StartedAt, session.StoppedAt!.Value, session.MeterStop!.Value);
         var inWindow = session.Samples.Where(s => s.At >= start && s.At <= stop).ToList();
         session.Discrepancy = MeterCrossCheck.Check(session.MeterStart, meterStop, session.Samples);
-        var assignment = TariffAssignmentState.AssignmentAt(state.Assignments.GetValueOrDefault(session.ChargePointId) ?? [], start);
-        var (tariff, reason) = TariffRule.Select(state.Tariffs, assignment?.TariffId, start);
+        var (assignedTariffId, assignmentSources) = state.Scopes.Resolve(session.ChargePointId, start);
+        var (tariff, reason) = TariffRule.Select(state.Tariffs, assignedTariffId, start);
         reason ??= stop < start ? $"stop {stop} before start {start}"
             : meterStop < session.MeterStart ? $"meterStop {meterStop} Wh below meterStart {session.MeterStart} Wh"
             : null;
@@ -144,6 +146,13 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
         profile.Add(new MeterPoint(stop, meterStop));
         var facts = new SessionFacts(start, stop, meterStop - session.MeterStart, profile,
             ParkingDetection.FromConnectorStatuses(start, stop, statuses.Select(s => (s.At, s.Status))));
+        if (session.LastPricing is { } last && last.Prices(tariff, facts))
+        {
+            // Pricing is a pure function of tariff and facts, and the effective charge already is this price: the
+            // calculator would return the same result and the postings would add nothing (e.g. the status report that
+            // usually follows a stop, inside the window but changing no parking period).
+            return;
+        }
         PricedSession priced;
         try
         {
@@ -158,12 +167,13 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
 
         session.BillingAccount ??= state.Accounts.GetValueOrDefault(StreamIds.IdTagKey(session.IdTag)) ?? LedgerTables.UnassignedAccount;
         var sources = new SortedSet<long> { session.StartPosition, session.StopPosition!.Value, trigger.Position, state.TariffVersionPositions[(tariff.TariffId, tariff.ValidFrom)] };
-        if (assignment is not null) sources.Add(state.AssignmentPositions[assignment]);
+        sources.UnionWith(assignmentSources);
         sources.UnionWith(inWindow.Select(s => s.Position));
         sources.UnionWith(statuses.Select(s => s.Position));
         var added = Postings.ForPricing(session.SessionId, session.BillingAccount, priced, session.Posted, sources.ToList(), trigger.RecordedAt);
         session.Status = SessionCostStatuses.Priced;
         session.UnpricedReason = null;
+        session.LastPricing = new PricingInputs(tariff, facts);
         if (added.Count == 0)
         {
             return;
@@ -220,7 +230,7 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
 
     private void Book(LedgerSession session, IReadOnlyList<PostingSet> added, RecordedEvent trigger)
     {
-        session.Changed = true;
+        state.MarkChanged(session);
         foreach (var set in added)
         {
             session.Posted.Add(set);

@@ -1,5 +1,6 @@
 using ChargeLedger.Domain.Billing;
 using ChargeLedger.Domain.Billing.Ocpi;
+using ChargeLedger.Domain.Tariffs;
 using ChargeLedger.Read.Ledger;
 using NodaTime;
 
@@ -55,9 +56,23 @@ internal sealed class LedgerSession(int transactionId, string chargePointId, int
 
     public List<SessionSample> Samples { get; } = [];
 
+    /// <summary>What the latest pricing that reached the postings was computed from (this process's memory only, never stored).</summary>
+    public PricingInputs? LastPricing { get; set; }
+
     public bool Changed { get; set; }
 
     public bool Stopped => StoppedAt is not null;
+}
+
+/// <summary>A tariff version and the facts of a session priced with it.</summary>
+internal sealed record PricingInputs(TariffDefinition Tariff, SessionFacts Facts)
+{
+    /// <summary>True when pricing <paramref name="facts"/> with <paramref name="tariff"/> would compute exactly what these inputs did.</summary>
+    public bool Prices(TariffDefinition tariff, SessionFacts facts) =>
+        Equals(Tariff, tariff) && Facts.Start == facts.Start && Facts.Stop == facts.Stop && Facts.EnergyWh == facts.EnergyWh
+        && Same(Facts.EnergyProfile, facts.EnergyProfile) && Same(Facts.ParkingPeriods, facts.ParkingPeriods);
+
+    private static bool Same<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b) => a is null || b is null ? a is null && b is null : a.SequenceEqual(b);
 }
 
 /// <summary>The stored outcome of the latest pricing.</summary>

@@ -48,6 +48,13 @@ internal static class LedgerStateLoader
         // Open sessions skip them, so a long session's samples are not re-read by every batch that adds one.
         var stoppedHere = events.Select(e => e.Event).OfType<TransactionStopped>().Select(s => s.TransactionId).ToHashSet();
         var pricing = state.Sessions.Values.Where(s => s.Stopped || stoppedHere.Contains(s.TransactionId)).ToList();
+        var pricedChargePoints = pricing.Select(s => s.ChargePointId)
+            .Concat(events.Select(e => e.Event).OfType<TransactionStarted>().Where(s => stoppedHere.Contains(s.TransactionId)).Select(s => s.ChargePointId))
+            .Distinct(StringComparer.Ordinal).ToArray();
+        if (pricedChargePoints.Length > 0)
+        {
+            await LoadMembershipsAsync(context, state, pricedChargePoints, cancellationToken).ConfigureAwait(false);
+        }
         if (pricing.Count > 0)
         {
             await LoadSamplesAsync(context, state, pricing.Select(s => s.TransactionId).ToArray(), cancellationToken).ConfigureAwait(false);
@@ -75,13 +82,32 @@ internal static class LedgerStateLoader
 
     /// <summary>The stored types the ledger reads; the charge-point traffic it ignores (most of the log) is never parsed.</summary>
     public static FrozenSet<string> Concerned { get; } = DecodedEvent.TypeNamesWhere(type =>
-        typeof(Domain.Tariffs.ITariffEvent).IsAssignableFrom(type) || type == typeof(Domain.Tariffs.TariffAssigned) || type == typeof(IdTagRegistered)
+        typeof(Domain.Tariffs.ITariffEvent).IsAssignableFrom(type) || TariffScopes.Holds(type) || type == typeof(IdTagRegistered)
         || type == typeof(IdTagLinkedToAccount) || type == typeof(TransactionStarted) || type == typeof(MeterValuesRecorded) || type == typeof(TransactionStopped)
         || type == typeof(ConnectorStatusReported) || type == typeof(ComplaintOpened) || type == typeof(ComplaintResolved));
 
+    // Memberships (one or a few per charge point of a fleet) are read only for the charge points a batch prices; tariffs
+    // and assignments (few) are read whole. A membership's tariff_id column holds its charge point.
+    private static readonly string[] MembershipTypes = [.. DecodedEvent.TypeNamesWhere(typeof(Domain.Sites.IMembershipEvent).IsAssignableFrom)];
+
     private static async Task LoadTariffsAsync(ProjectionContext context, LedgerWorkingSet state, CancellationToken cancellationToken)
     {
-        await using var command = context.CreateCommand($"SELECT position, type, data FROM {context.Table(LedgerTables.TariffEvents)} ORDER BY position");
+        await using var command = context.CreateCommand($"SELECT position, type, data FROM {context.Table(LedgerTables.TariffEvents)} WHERE type <> ALL($1) ORDER BY position");
+        command.Parameters.Add(new NpgsqlParameter { Value = MembershipTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await ReadTariffEventsAsync(command, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task LoadMembershipsAsync(ProjectionContext context, LedgerWorkingSet state, string[] chargePointIds, CancellationToken cancellationToken)
+    {
+        await using var command = context.CreateCommand(
+            $"SELECT position, type, data FROM {context.Table(LedgerTables.TariffEvents)} WHERE type = ANY($1) AND tariff_id = ANY($2) ORDER BY position");
+        command.Parameters.Add(new NpgsqlParameter { Value = MembershipTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = chargePointIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await ReadTariffEventsAsync(command, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ReadTariffEventsAsync(NpgsqlCommand command, LedgerWorkingSet state, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -33,11 +33,8 @@ internal sealed class LedgerWorkingSet
 
     public Dictionary<string, TariffState> Tariffs { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Tariff assignments per charge point, in log order.</summary>
-    public Dictionary<string, List<TariffAssigned>> Assignments { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Position of each assignment (a source of the postings of the sessions it prices).</summary>
-    public Dictionary<TariffAssigned, long> AssignmentPositions { get; } = [];
+    /// <summary>Tariff assignments per charge point, group and site, and memberships (sources of the postings of the sessions they price).</summary>
+    public TariffScopes Scopes { get; } = new();
 
     /// <summary>Position of the TariffPublished event of each version (a source of the postings it prices).</summary>
     public Dictionary<(string TariffId, Instant ValidFrom), long> TariffVersionPositions { get; } = [];
@@ -63,6 +60,18 @@ internal sealed class LedgerWorkingSet
     public List<IssuedCdr> NewCdrs { get; } = [];
 
     public List<RefundRejectionRow> NewRejections { get; } = [];
+
+    /// <summary>The sessions the batch changed, in the order they first changed (a rebuild's set holds every session of the log).</summary>
+    public List<LedgerSession> ChangedSessions { get; } = [];
+
+    public void MarkChanged(LedgerSession session)
+    {
+        if (!session.Changed)
+        {
+            session.Changed = true;
+            ChangedSessions.Add(session);
+        }
+    }
 
     public void AddSession(LedgerSession session)
     {
@@ -91,10 +100,11 @@ internal sealed class LedgerWorkingSet
         NewPostingSets.Clear();
         NewCdrs.Clear();
         NewRejections.Clear();
-        foreach (var session in Sessions.Values)
+        foreach (var session in ChangedSessions)
         {
             session.Changed = false;
         }
+        ChangedSessions.Clear();
     }
 
     public Dictionary<long, StatusReport> StatusesOf(string chargePointId, int connectorId)
@@ -109,15 +119,8 @@ internal sealed class LedgerWorkingSet
 
     public void AddTariffEvent(object tariffEvent, long position)
     {
-        if (tariffEvent is TariffAssigned assigned)
+        if (Scopes.Add(tariffEvent, position))
         {
-            if (!Assignments.TryGetValue(assigned.ChargePointId, out var list))
-            {
-                list = [];
-                Assignments.Add(assigned.ChargePointId, list);
-            }
-            list.Add(assigned);
-            AssignmentPositions[assigned] = position;
             return;
         }
         var id = ((ITariffEvent)tariffEvent).TariffId;

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using ChargeLedger.Projections.DomainEvents;
 using ChargeLedger.Read.Ledger;
+using NpgsqlTypes;
 
 namespace ChargeLedger.Projections.Ledger;
 
@@ -77,7 +77,7 @@ internal static class LedgerWriter
 
     private static async Task WriteSessionsAsync(ProjectionContext context, LedgerWorkingSet state, CancellationToken cancellationToken)
     {
-        var rows = state.Sessions.Values.Where(s => s.Changed).ToList();
+        var rows = state.ChangedSessions;
         if (rows.Count == 0) return;
         await ExecuteAsync(context.CreateCommand($"""
             INSERT INTO {context.Table(LedgerTables.Sessions)} AS s
@@ -103,34 +103,50 @@ internal static class LedgerWriter
             .Decimals(rows, r => r.Priced?.Vat).Decimals(rows, r => r.Priced?.Total).Longs(rows, r => r.Priced?.Position), cancellationToken).ConfigureAwait(false);
     }
 
+    // Posting sets, postings and CDRs are insert-only, like samples and statuses: binary COPY, arrays and JSON as the
+    // server stores them (no text to parse into bigint[]).
     private static async Task WritePostingsAsync(ProjectionContext context, LedgerWorkingSet state, CancellationToken cancellationToken)
     {
         var sets = state.NewPostingSets;
         if (sets.Count == 0) return;
-        await ExecuteAsync(context.CreateCommand($"""
-            INSERT INTO {context.Table(LedgerTables.PostingSets)} (posting_set_id, session_id, kind, currency, reference, source_positions, position, recorded_at, booked_at)
-            SELECT p, s, k, c, r, src::bigint[], pos, rec, booked
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[])
-                 AS u(p, s, k, c, r, src, pos, rec, booked)
-            """).Texts(sets, b => b.Set.PostingSetId).Texts(sets, b => b.Set.SessionId).Texts(sets, b => b.Set.Kind.ToString()).Texts(sets, b => b.Set.Currency)
-            .Texts(sets, b => b.Set.Reference).Texts(sets, b => PgArray(b.Set.SourcePositions)).Longs(sets, b => b.Position)
-            .Times(sets, b => b.RecordedAt).Times(sets, b => b.Set.BookedAt), cancellationToken).ConfigureAwait(false);
+        await CopyRows.WriteAsync(context, LedgerTables.PostingSets,
+            "posting_set_id, session_id, kind, currency, reference, source_positions, position, recorded_at, booked_at", sets,
+            async (w, b, ct) =>
+            {
+                await w.ColumnAsync(b.Set.PostingSetId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(b.Set.SessionId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(b.Set.Kind.ToString(), ct).ConfigureAwait(false);
+                await w.ColumnAsync(b.Set.Currency, ct).ConfigureAwait(false);
+                await w.ColumnAsync(b.Set.Reference, ct).ConfigureAwait(false);
+                await w.WriteAsync(Positions(b.Set.SourcePositions), NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await w.ColumnAsync(b.Position, ct).ConfigureAwait(false);
+                await w.ColumnAsync(b.RecordedAt, ct).ConfigureAwait(false);
+                await w.ColumnAsync(b.Set.BookedAt, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
 
         var lines = new Dictionary<long, int>();
         var entries = sets.SelectMany(b => b.Set.Entries.Select((e, i) => (Booked: b, Entry: e, EntryNo: i + 1)))
             .Select(x => (x.Booked, x.Entry, x.EntryNo, Line: lines[x.Booked.Position] = lines.GetValueOrDefault(x.Booked.Position) + 1))
             .ToList();
         if (entries.Count == 0) return;
-        await ExecuteAsync(context.CreateCommand($"""
-            INSERT INTO {context.Table(LedgerTables.Postings)}
-                (position, line_no, posting_set_id, entry_no, account, amount, currency, kind, session_id, reference, source_positions, recorded_at, booked_at)
-            SELECT pos, line, p, n, a, amt, c, k, s, r, src::bigint[], rec, booked
-            FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::integer[], $5::text[], $6::numeric[], $7::text[], $8::text[], $9::text[], $10::text[],
-                        $11::text[], $12::timestamptz[], $13::timestamptz[]) AS u(pos, line, p, n, a, amt, c, k, s, r, src, rec, booked)
-            """).Longs(entries, x => x.Booked.Position).Ints(entries, x => x.Line).Texts(entries, x => x.Booked.Set.PostingSetId).Ints(entries, x => x.EntryNo)
-            .Texts(entries, x => x.Entry.Account).Decimals(entries, x => x.Entry.Amount).Texts(entries, x => x.Booked.Set.Currency)
-            .Texts(entries, x => x.Booked.Set.Kind.ToString()).Texts(entries, x => x.Booked.Set.SessionId).Texts(entries, x => x.Booked.Set.Reference)
-            .Texts(entries, x => PgArray(x.Booked.Set.SourcePositions)).Times(entries, x => x.Booked.RecordedAt).Times(entries, x => x.Booked.Set.BookedAt), cancellationToken).ConfigureAwait(false);
+        await CopyRows.WriteAsync(context, LedgerTables.Postings,
+            "position, line_no, posting_set_id, entry_no, account, amount, currency, kind, session_id, reference, source_positions, recorded_at, booked_at", entries,
+            async (w, x, ct) =>
+            {
+                await w.ColumnAsync(x.Booked.Position, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Line, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Booked.Set.PostingSetId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.EntryNo, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Entry.Account, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Entry.Amount, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Booked.Set.Currency, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Booked.Set.Kind.ToString(), ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Booked.Set.SessionId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Booked.Set.Reference, ct).ConfigureAwait(false);
+                await w.WriteAsync(Positions(x.Booked.Set.SourcePositions), NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Booked.RecordedAt, ct).ConfigureAwait(false);
+                await w.ColumnAsync(x.Booked.Set.BookedAt, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteCdrsAsync(ProjectionContext context, LedgerWorkingSet state, CancellationToken cancellationToken)
@@ -138,20 +154,29 @@ internal static class LedgerWriter
         if (state.NewCdrs.Count == 0) return;
         var lines = new Dictionary<long, int>();
         var rows = state.NewCdrs.Select(c => (Issued: c, Line: lines[c.Position] = lines.GetValueOrDefault(c.Position) + 1)).ToList();
-        await ExecuteAsync(context.CreateCommand($"""
-            INSERT INTO {context.Table(LedgerTables.Cdrs)}
-                (cdr_id, position, line_no, session_id, start_at, end_at, last_updated, credit, credit_reference_id, currency, total_excl_vat, total_incl_vat, recorded_at, cdr)
-            SELECT id, pos, line, s, st, en, lu, cr, ref, c, ex, inc, rec, j::jsonb
-            FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::boolean[],
-                        $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::timestamptz[], $14::text[]) AS u(id, pos, line, s, st, en, lu, cr, ref, c, ex, inc, rec, j)
-            """).Texts(rows, r => r.Issued.Cdr.Id).Longs(rows, r => r.Issued.Position).Ints(rows, r => r.Line).Texts(rows, r => r.Issued.SessionId)
-            .Times(rows, r => r.Issued.Cdr.StartDateTime).Times(rows, r => r.Issued.Cdr.EndDateTime).Times(rows, r => r.Issued.Cdr.LastUpdated)
-            .Bools(rows, r => r.Issued.Cdr.Credit == true).Texts(rows, r => r.Issued.Cdr.CreditReferenceId).Texts(rows, r => r.Issued.Cdr.Currency)
-            .Decimals(rows, r => r.Issued.Cdr.TotalCost.ExclVat).Decimals(rows, r => r.Issued.Cdr.TotalCost.InclVat).Times(rows, r => r.Issued.RecordedAt)
-            .Texts(rows, r => JsonSerializer.Serialize(r.Issued.Cdr)), cancellationToken).ConfigureAwait(false);
+        await CopyRows.WriteAsync(context, LedgerTables.Cdrs,
+            "cdr_id, position, line_no, session_id, start_at, end_at, last_updated, credit, credit_reference_id, currency, total_excl_vat, total_incl_vat, recorded_at, cdr", rows,
+            async (w, r, ct) =>
+            {
+                var cdr = r.Issued.Cdr;
+                await w.ColumnAsync(cdr.Id, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Issued.Position, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Line, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Issued.SessionId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(cdr.StartDateTime, ct).ConfigureAwait(false);
+                await w.ColumnAsync(cdr.EndDateTime, ct).ConfigureAwait(false);
+                await w.ColumnAsync(cdr.LastUpdated, ct).ConfigureAwait(false);
+                await w.WriteAsync(cdr.Credit == true, NpgsqlDbType.Boolean, ct).ConfigureAwait(false);
+                await w.ColumnAsync(cdr.CreditReferenceId, ct).ConfigureAwait(false);
+                await w.ColumnAsync(cdr.Currency, ct).ConfigureAwait(false);
+                await w.ColumnAsync(cdr.TotalCost.ExclVat, ct).ConfigureAwait(false);
+                await w.ColumnAsync(cdr.TotalCost.InclVat, ct).ConfigureAwait(false);
+                await w.ColumnAsync(r.Issued.RecordedAt, ct).ConfigureAwait(false);
+                await w.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(cdr), NpgsqlDbType.Jsonb, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string PgArray(IEnumerable<long> values) => "{" + string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "}";
+    private static long[] Positions(IReadOnlyList<long> positions) => positions as long[] ?? [.. positions];
 
     private static async Task ExecuteAsync(Npgsql.NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -4,8 +4,8 @@ using NodaTime;
 namespace ChargeLedger.Projections.Ledger;
 
 /// <summary>
-/// Which tariff prices a session: the tariff assigned to its charge point at the session's start (device time), when
-/// there is one. Otherwise the tariff with id <see cref="DefaultTariffId"/> when it was ever published, or the only
+/// Which tariff prices a session: the tariff assigned at the session's start (device time) to its charge point, else to
+/// the group it was in then, else to the site it was at then (<see cref="TariffResolution"/>), when there is one. Otherwise the tariff with id <see cref="DefaultTariffId"/> when it was ever published, or the only
 /// tariff when exactly one exists. Of that tariff, the version valid at the session's start is used. Anything else
 /// leaves the session unpriced with the reason; an assigned tariff without a valid version never falls back, since
 /// pricing with another tariff than the one assigned would bill the wrong price silently.
@@ -28,7 +28,7 @@ internal static class TariffRule
             if (published.Count != 1)
                 return (null, published.Count == 0
                     ? "no tariff published"
-                    : $"{published.Count} tariffs published, none assigned to the charge point and none with id '{DefaultTariffId}': no rule picks one");
+                    : $"{published.Count} tariffs published, none assigned to the charge point, its group or its site and none with id '{DefaultTariffId}': no rule picks one");
             tariffId = published[0].Key;
         }
 

@@ -3,6 +3,7 @@ using ChargeLedger.Domain.ChargePoints;
 using ChargeLedger.Domain.Complaints;
 using ChargeLedger.Domain.IdTags;
 using ChargeLedger.Domain.Orphans;
+using ChargeLedger.Domain.Sites;
 using ChargeLedger.Domain.Tariffs;
 using ChargeLedger.Domain.Transactions;
 
@@ -48,6 +49,13 @@ namespace ChargeLedger.Domain.Serialization;
 [JsonSerializable(typeof(TariffPublished))]
 [JsonSerializable(typeof(TariffWithdrawn))]
 [JsonSerializable(typeof(TariffAssigned))]
+[JsonSerializable(typeof(SiteRegistered))]
+[JsonSerializable(typeof(SiteTariffAssigned))]
+[JsonSerializable(typeof(ChargePointGroupRegistered))]
+[JsonSerializable(typeof(GroupTariffAssigned))]
+[JsonSerializable(typeof(ChargePointPlacedAtSite))]
+[JsonSerializable(typeof(ChargePointJoinedGroup))]
+[JsonSerializable(typeof(ChargePointLeftGroup))]
 [JsonSerializable(typeof(ComplaintOpened))]
 [JsonSerializable(typeof(ComplaintNoteAdded))]
 [JsonSerializable(typeof(ComplaintEvidenceAttached))]

@@ -18,6 +18,12 @@ public static class StreamIds
 
     public static string Complaint(string complaintId) => "complaint-" + complaintId;
 
+    public static string Site(string siteId) => "site-" + siteId;
+
+    public static string ChargePointGroup(string groupId) => "chargepointgroup-" + groupId;
+
+    public static string Membership(string chargePointId) => "membership-" + chargePointId;
+
     /// <summary>Rejected messages whose charge point could not be read from the topic.</summary>
     public const string UnroutableRejections = "rejected-unroutable";
 
@@ -33,6 +39,9 @@ public static class StreamIds
         Tariffs.ITariffEvent e => Tariff(e.TariffId),
         Tariffs.ITariffAssignmentEvent e => TariffAssignments(e.ChargePointId),
         Complaints.IComplaintEvent e => Complaint(e.ComplaintId),
+        Sites.ISiteEvent e => Site(e.SiteId),
+        Sites.IChargePointGroupEvent e => ChargePointGroup(e.GroupId),
+        Sites.IMembershipEvent e => Membership(e.ChargePointId),
         _ => null,
     };
 }

@@ -12,17 +12,8 @@ public static class TariffAssignmentDecider
     {
         if (string.IsNullOrWhiteSpace(command.ChargePointId))
             throw new CommandRejectedException("chargePointId", "is required");
-        if (string.IsNullOrWhiteSpace(command.TariffId))
-            throw new CommandRejectedException("tariffId", "is required");
-        if (state.Assignments.Any(a => a.TariffId == command.TariffId && a.ValidFrom == command.ValidFrom))
-            return [];
-        if (tariff.Latest is null)
-            throw new CommandRejectedException("tariffId", $"tariff {command.TariffId} has no published version");
-        if (tariff.WithdrawnFrom is { } withdrawn && command.ValidFrom >= withdrawn)
-            throw new CommandRejectedException("tariffId", $"tariff {command.TariffId} is withdrawn from {withdrawn}");
-        if (state.Latest is { } latest && command.ValidFrom <= latest.ValidFrom)
-            throw new CommandRejectedException("validFrom",
-                $"validity start {command.ValidFrom} must be after the latest assignment's start {latest.ValidFrom}; assignments are never edited");
-        return [new TariffAssigned(command.ChargePointId, command.TariffId, command.ValidFrom, command.AssignedBy, command.ReceivedAt)];
+        return TariffAssignmentRules.IsNew(state.Assignments, command.TariffId, command.ValidFrom, tariff)
+            ? [new TariffAssigned(command.ChargePointId, command.TariffId, command.ValidFrom, command.AssignedBy, command.ReceivedAt)]
+            : [];
     }
 }

@@ -13,4 +13,4 @@ public interface ITariffAssignmentEvent : IDomainEvent
 /// From <paramref name="ValidFrom"/> on, sessions starting at <paramref name="ChargePointId"/> are priced with
 /// <paramref name="TariffId"/>. Never edited: a later assignment supersedes it from its own validity start.
 /// </summary>
-public sealed record TariffAssigned(string ChargePointId, string TariffId, Instant ValidFrom, string? AssignedBy, Instant ReceivedAt) : ITariffAssignmentEvent;
+public sealed record TariffAssigned(string ChargePointId, string TariffId, Instant ValidFrom, string? AssignedBy, Instant ReceivedAt) : ITariffAssignmentEvent, ITariffAssignment;

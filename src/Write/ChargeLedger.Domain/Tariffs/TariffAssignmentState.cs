@@ -16,11 +16,6 @@ public sealed record TariffAssignmentState(ImmutableList<TariffAssigned> Assignm
 
     public static TariffAssignmentState Fold(IEnumerable<object> events) => events.Aggregate(Initial, Evolve);
 
-    public TariffAssigned? Latest => Assignments.Count == 0 ? null : Assignments[^1];
-
     /// <summary>The tariff assigned for a session starting at <paramref name="sessionStart"/>: the assignment with the latest validity start at or before it.</summary>
-    public string? TariffAt(Instant sessionStart) => AssignmentAt(Assignments, sessionStart)?.TariffId;
-
-    public static TariffAssigned? AssignmentAt(IEnumerable<TariffAssigned> assignments, Instant sessionStart) =>
-        assignments.Where(a => a.ValidFrom <= sessionStart).MaxBy(a => a.ValidFrom);
+    public string? TariffAt(Instant sessionStart) => TariffAssignmentRules.At(Assignments, sessionStart)?.TariffId;
 }
