@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], CancellationToken, Task<i
     ["ingest"] = ChargeLedger.Benchmarks.IngestBenchmark.RunAsync,
     ["ingest-cpu"] = ChargeLedger.Benchmarks.IngestCpuProfile.RunAsync,
     ["lag"] = ChargeLedger.Benchmarks.LagBenchmark.RunAsync,
+    ["logscan"] = ChargeLedger.Benchmarks.LogScanBenchmark.RunAsync,
     ["readmodels"] = ChargeLedger.Benchmarks.ReadModelsBenchmark.RunAsync,
     ["api"] = ChargeLedger.Benchmarks.ApiBenchmark.RunAsync,
 };

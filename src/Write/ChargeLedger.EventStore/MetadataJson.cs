@@ -136,28 +136,42 @@ internal static class MetadataJson
         }
     }
 
-    public static EventMetadata Deserialize(string json)
+    /// <summary>Reads what <see cref="Serialize"/> wrote (or any JSON object of those members) from its UTF-8 bytes.</summary>
+    public static EventMetadata Deserialize(ReadOnlySpan<byte> json)
     {
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        return new EventMetadata(
-            CorrelationId: Get(root, "correlationId") is { } correlation ? Guid.Parse(correlation) : null,
-            CausationId: Get(root, "causationId") is { } causation ? Guid.Parse(causation) : null,
-            Source: Get(root, "source"),
-            Topic: Get(root, "topic"),
-            ChargePointId: Get(root, "chargePointId"),
-            OcppMessageId: Get(root, "ocppMessageId"),
-            DeviceTime: Parse(Get(root, "deviceTime")),
-            ReceivedAt: Parse(Get(root, "receivedAt")),
-            Raw: Get(root, "raw"));
+        Guid? correlationId = null, causationId = null;
+        string? source = null, topic = null, chargePointId = null, ocppMessageId = null, raw = null;
+        Instant? deviceTime = null, receivedAt = null;
+        var reader = new Utf8JsonReader(json);
+        if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                // ValueTextEquals compares the unescaped name, so hand-written metadata with escaped names reads the same.
+                var member = reader;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    reader.Skip();
+                }
+                else if (member.ValueTextEquals("raw"u8)) raw = reader.GetString();
+                else if (member.ValueTextEquals("receivedAt"u8)) receivedAt = ReadInstant(ref reader);
+                else if (member.ValueTextEquals("deviceTime"u8)) deviceTime = ReadInstant(ref reader);
+                else if (member.ValueTextEquals("topic"u8)) topic = reader.GetString();
+                else if (member.ValueTextEquals("chargePointId"u8)) chargePointId = reader.GetString();
+                else if (member.ValueTextEquals("ocppMessageId"u8)) ocppMessageId = reader.GetString();
+                else if (member.ValueTextEquals("source"u8)) source = reader.GetString();
+                else if (member.ValueTextEquals("correlationId"u8)) correlationId = reader.GetGuid();
+                else if (member.ValueTextEquals("causationId"u8)) causationId = reader.GetGuid();
+            }
+        }
+        return new EventMetadata(correlationId, causationId, source, topic, chargePointId, ocppMessageId, deviceTime, receivedAt, raw);
     }
 
-    private static Instant? Parse(string? text) => text is null ? null : InstantPattern.ExtendedIso.Parse(text).Value;
-
-    private static string? Get(JsonElement root, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+    private static Instant ReadInstant(ref Utf8JsonReader reader) =>
+        !reader.ValueIsEscaped && IsoInstantUtf8.TryParse(reader.ValueSpan, out var instant)
+            ? instant
+            : InstantPattern.ExtendedIso.Parse(reader.GetString()!).Value;
 
     private sealed class Buffers
     {

@@ -15,7 +15,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     public const string NotificationChannel = "chargeledger_events";
 
     private const string EventColumns =
-        "position, transaction_id::text, stream_id, stream_version, event_id, type, data::text, metadata::text, recorded_at, hash";
+        "position, transaction_id, stream_id, stream_version, event_id, type, data::text, metadata::text, recorded_at, hash";
 
     private readonly NpgsqlDataSource dataSource;
     private readonly EventStoreLimits limits;
@@ -123,13 +123,13 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
             var position = reader.GetInt64(0);
             events.Add(new RecordedEvent(
                 position,
-                new Checkpoint(ulong.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture), position),
+                new Checkpoint(reader.GetFieldValue<ulong>(1), position),
                 reader.GetString(2),
                 reader.GetInt64(3),
                 reader.GetGuid(4),
                 reader.GetString(5),
-                Encoding.UTF8.GetBytes(reader.GetString(6)),
-                MetadataJson.Deserialize(reader.GetString(7)),
+                reader.GetFieldValue<byte[]>(6),
+                MetadataJson.Deserialize(reader.GetFieldValue<byte[]>(7)),
                 Instant.FromDateTimeUtc(reader.GetDateTime(8)),
                 reader.GetFieldValue<byte[]>(9)));
         }

@@ -203,7 +203,7 @@ internal static class AuditFactsReader
         {
             return false;
         }
-        if (!reader.ValueIsEscaped && IsoInstantBytes.TryParseWholeSeconds(reader.ValueSpan, out var instant))
+        if (!reader.ValueIsEscaped && IsoInstantUtf8.TryParse(reader.ValueSpan, out var instant))
         {
             value = instant;
             return true;
