@@ -57,9 +57,7 @@ internal static class ReadModelsBenchmark
         foreach (var projection in projections)
         {
             var report = await rebuilder.RebuildAsync(projection, cancellationToken).ConfigureAwait(false);
-            Print($"rebuild {projection.Name}: {report.EventsApplied:N0} events in {report.Elapsed.TotalSeconds:0.0} s = {report.EventsPerSecond:N0} events/s, " +
-                  $"ratio to scan {report.EventsPerSecond / readRate:0.00}; {report.KeysCompared:N0} keys compared, {report.DifferenceCount} differ; " +
-                  $"target >= 50,000 events/s: {(report.EventsPerSecond >= 50_000 ? "met" : "NOT met")}; load average {LoadAverage()}");
+            Print($"{RebuildFigures.Describe(report, readRate)}; load average {LoadAverage()}");
         }
         return 0;
     }

@@ -50,9 +50,7 @@ internal static class RebuildBenchmark
 
         var report = await new ProjectionRebuilder(store, dataSource, new RebuildOptions { BatchSize = PageSize })
             .RebuildAsync(new StreamHeadsProjection(), cancellationToken).ConfigureAwait(false);
-        Print($"rebuild stream_heads: {report.EventsApplied:N0} events in {report.Elapsed.TotalSeconds:0.0} s = {report.EventsPerSecond:N0} events/s " +
-              $"({report.KeysCompared:N0} streams compared, {report.DifferenceCount} differ)");
-        Print($"ratio rebuild/read-only scan: {report.EventsPerSecond / readRate:0.00}; target >= 50,000 events/s: {(report.EventsPerSecond >= 50_000 ? "met" : "NOT met")}");
+        Print(RebuildFigures.Describe(report, readRate));
         return 0;
     }
 

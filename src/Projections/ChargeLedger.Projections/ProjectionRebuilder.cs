@@ -34,7 +34,7 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
         }
         await RebuildIndexes.RestoreAsync(dataSource, fresh.SchemaName, cancellationToken).ConfigureAwait(false);
         await AnalyzeAsync(fresh.SchemaName, cancellationToken).ConfigureAwait(false);
-        var report = await SwapAsync(projection, clock, cancellationToken).ConfigureAwait(false);
+        var report = await SwapAsync(projection, clock, clock.Elapsed, cancellationToken).ConfigureAwait(false);
         options.Log?.Invoke(report.Summary);
         return report;
     }
@@ -78,7 +78,7 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
     /// other reader of the log is held back), brings both copies to the same head, compares them with read-only
     /// queries, and swaps them in one short transaction.
     /// </summary>
-    private async Task<RebuildReport> SwapAsync(IProjection projection, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task<RebuildReport> SwapAsync(IProjection projection, Stopwatch clock, TimeSpan built, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, "pg_advisory_lock", projection, cancellationToken).ConfigureAwait(false);
@@ -105,7 +105,7 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
 
             var (keys, differenceCount, differences) = await CompareAsync(connection, projection, live.SchemaName, fresh.SchemaName, cancellationToken).ConfigureAwait(false);
             var report = new RebuildReport(
-                projection.Name, live.Version, projection.Version, head, live.Checkpoint, fresh.EventsApplied, clock.Elapsed, keys, differenceCount, differences, Swapped: !options.DryRun);
+                projection.Name, live.Version, projection.Version, head, live.Checkpoint, fresh.EventsApplied, built, clock.Elapsed, keys, differenceCount, differences, Swapped: !options.DryRun);
             if (options.DryRun)
             {
                 await DiscardAsync(projection, fresh.SchemaName, cancellationToken).ConfigureAwait(false);

@@ -10,12 +10,14 @@ namespace ChargeLedger.Projections.Transactions;
 
 /// <summary>
 /// Sessions with their start/stop facts (device and received times), anomalies, every meter reading and the
-/// orphan stops that could not be attached. Each batch is one multi-row statement per table.
+/// orphan stops that could not be attached. Each batch is one multi-row statement (or binary COPY) per table.
 /// </summary>
 public sealed class TransactionsProjection : IProjection
 {
-    private static readonly FrozenSet<string> Handled = DecodedEvent.TypeNames(
-        typeof(TransactionStarted), typeof(TransactionStopped), typeof(TransactionAnomalyDetected), typeof(MeterValuesRecorded), typeof(OrphanStopRecorded));
+    private static readonly FrozenSet<string> SessionFactTypes = DecodedEvent.TypeNames(
+        typeof(TransactionStarted), typeof(TransactionStopped), typeof(TransactionAnomalyDetected), typeof(OrphanStopRecorded));
+
+    private static readonly FrozenSet<string> MeterValueTypes = DecodedEvent.TypeNames(typeof(MeterValuesRecorded));
 
     public string Name => TransactionsTables.ProjectionName;
 
@@ -101,12 +103,42 @@ public sealed class TransactionsProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
+        // Meter values are most of the log and most of the decoding: they are decoded on every core while the session
+        // rows are written (server work), and copied once both are done.
+        var meterValues = Task.Run(() => DecodedEvent.DecodeOnAllCores(batch, MeterValueTypes), cancellationToken);
+        try
+        {
+            await WriteSessionFactsAsync(batch, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The decoding still reads the batch: let it finish before the failure leaves this call.
+            await ((Task)meterValues).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        var readings = new List<Reading>();
+        foreach (var (recorded, domainEvent) in await meterValues.ConfigureAwait(false))
+        {
+            var values = (MeterValuesRecorded)domainEvent;
+            for (var i = 0; i < values.Samples.Count; i++)
+            {
+                readings.Add(new Reading(recorded, i, values, values.Samples[i]));
+            }
+        }
+        if (readings.Count > 0)
+        {
+            await InsertReadingsAsync(readings, context, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts, stops, anomalies and orphan stops: few events, decoded in commit order.</summary>
+    private static async Task WriteSessionFactsAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
+    {
         var starts = new List<(long Position, TransactionStarted Event)>();
         var stops = new List<(long Position, TransactionStopped Event)>();
         var anomalies = new List<(long Position, TransactionAnomalyDetected Event)>();
-        var readings = new List<Reading>();
         var orphanStops = new List<(long Position, OrphanStopRecorded Event)>();
-        foreach (var (recorded, domainEvent) in DecodedEvent.Decode(batch, Handled))
+        foreach (var (recorded, domainEvent) in DecodedEvent.Decode(batch, SessionFactTypes))
         {
             switch (domainEvent)
             {
@@ -118,12 +150,6 @@ public sealed class TransactionsProjection : IProjection
                     break;
                 case TransactionAnomalyDetected anomaly:
                     anomalies.Add((recorded.Position, anomaly));
-                    break;
-                case MeterValuesRecorded values:
-                    for (var i = 0; i < values.Samples.Count; i++)
-                    {
-                        readings.Add(new Reading(recorded, i, values, values.Samples[i]));
-                    }
                     break;
                 case OrphanStopRecorded orphan:
                     orphanStops.Add((recorded.Position, orphan));
@@ -142,10 +168,6 @@ public sealed class TransactionsProjection : IProjection
         if (anomalies.Count > 0)
         {
             await InsertAnomaliesAsync(anomalies, context, cancellationToken).ConfigureAwait(false);
-        }
-        if (readings.Count > 0)
-        {
-            await InsertReadingsAsync(readings, context, cancellationToken).ConfigureAwait(false);
         }
         if (orphanStops.Count > 0)
         {

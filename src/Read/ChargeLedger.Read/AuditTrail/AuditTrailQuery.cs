@@ -6,9 +6,11 @@ namespace ChargeLedger.Read.AuditTrail;
 /// <summary>Audit trails from the audit index: of a transaction, or of a charge point (optionally one idTag) in a time window.</summary>
 public sealed class AuditTrailQuery(NpgsqlDataSource dataSource)
 {
+    // The index row (a) with its event (e) from the store: the index holds only what the trail selects and orders by.
     private const string Columns = """
-        position, stream_id, stream_version, type, occurred_at, recorded_at, received_at, data::text, raw, topic, ocpp_message_id,
-        encode(hash, 'hex'), charge_point_id, transaction_id, connector_id, sent::text
+        a.position, e.stream_id, e.stream_version, a.type, a.occurred_at, e.recorded_at, a.received_at, e.data::text,
+        e.metadata->>'raw', e.metadata->>'topic', e.metadata->>'ocppMessageId',
+        encode(e.hash, 'hex'), a.charge_point_id, a.transaction_id, a.connector_id, a.sent::text
         """;
 
     // Charge-point events that matter to any session in the window; status changes and authorizations are filtered further.
@@ -51,16 +53,19 @@ public sealed class AuditTrailQuery(NpgsqlDataSource dataSource)
             to = reader.GetBoolean(5) ? reader.Instant(4) + options.Lag : null;
         }
         await using var command = new NpgsqlCommand($"""
-            SELECT {Columns} FROM {AuditTrailTables.LiveEvents} WHERE transaction_id = $1
-            UNION
-            SELECT {Columns} FROM {AuditTrailTables.LiveEvents}
-            WHERE charge_point_id = $2 AND occurred_at >= $3 AND ($4::timestamptz IS NULL OR occurred_at <= $4)
-              AND (type IN ({ChargePointTypes})
-                   OR type = 'ConnectorStatusReported' AND connector_id IN ($5, 0)
-                   OR type = 'AuthorizationAnswered' AND id_tag = $6
-                   OR type = 'HeartbeatReceived' AND $7
-                   OR stream_id = 'orphans-' || $2)
-            ORDER BY occurred_at, position
+            SELECT {Columns}
+            FROM (SELECT position FROM {AuditTrailTables.LiveEvents} WHERE transaction_id = $1
+                  UNION
+                  SELECT position FROM {AuditTrailTables.LiveEvents}
+                  WHERE charge_point_id = $2 AND occurred_at >= $3 AND ($4::timestamptz IS NULL OR occurred_at <= $4)
+                    AND (type IN ({ChargePointTypes})
+                         OR type = 'ConnectorStatusReported' AND connector_id IN ($5, 0)
+                         OR type = 'AuthorizationAnswered' AND id_tag = $6
+                         OR type = 'HeartbeatReceived' AND $7
+                         OR stream_id = 'orphans-' || $2)) trail
+            JOIN {AuditTrailTables.LiveEvents} a ON a.position = trail.position
+            JOIN events e ON e.position = trail.position
+            ORDER BY a.occurred_at, a.position
             """, connection);
         command.Parameters.Add(DbValues.Int(transactionId));
         command.Parameters.Add(DbValues.Text(chargePointId));
@@ -79,15 +84,15 @@ public sealed class AuditTrailQuery(NpgsqlDataSource dataSource)
     public async Task<Trail> ForChargePointAsync(string chargePointId, string? idTag, Instant from, Instant to, bool includeHeartbeats, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT {Columns} FROM {AuditTrailTables.LiveEvents} a
-            WHERE charge_point_id = $1 AND occurred_at >= $2 AND occurred_at < $3
-              AND (type <> 'HeartbeatReceived' OR $5)
+            SELECT {Columns} FROM {AuditTrailTables.LiveEvents} a JOIN events e ON e.position = a.position
+            WHERE a.charge_point_id = $1 AND a.occurred_at >= $2 AND a.occurred_at < $3
+              AND (a.type <> 'HeartbeatReceived' OR $5)
               AND ($4::text IS NULL
-                   OR (type <> 'AuthorizationAnswered' OR id_tag = upper($4))
-                      AND (transaction_id IS NULL OR transaction_id IN (
+                   OR (a.type <> 'AuthorizationAnswered' OR a.id_tag = upper($4))
+                      AND (a.transaction_id IS NULL OR a.transaction_id IN (
                            SELECT s.transaction_id FROM {AuditTrailTables.LiveEvents} s
                            WHERE s.charge_point_id = $1 AND s.type = 'TransactionStarted' AND s.id_tag = upper($4))))
-            ORDER BY occurred_at, position
+            ORDER BY a.occurred_at, a.position
             """);
         command.Parameters.Add(DbValues.Text(chargePointId));
         command.Parameters.Add(DbValues.Time(from));
