@@ -232,7 +232,7 @@ internal static class LedgerStateLoader
         {
             var session = bySession[reader.GetString(0)];
             session.CdrCount = reader.GetInt32(1);
-            session.CurrentCdr = reader.IsDBNull(2) ? null : System.Text.Json.JsonSerializer.Deserialize<Cdr>(reader.GetString(2));
+            session.CurrentCdr = reader.IsDBNull(2) ? null : CdrJson.Parse(reader.GetString(2));
         }
     }
 
