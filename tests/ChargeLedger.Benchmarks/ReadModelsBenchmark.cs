@@ -56,8 +56,12 @@ internal static class ReadModelsBenchmark
         var projections = ProjectionCatalog.CreateDefault().Select(args.Skip(1));
         foreach (var projection in projections)
         {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
             var report = await rebuilder.RebuildAsync(projection, cancellationToken).ConfigureAwait(false);
-            Print($"{RebuildFigures.Describe(report, readRate)}; load average {LoadAverage()}");
+            process.Refresh();
+            var cpuPerEvent = (process.TotalProcessorTime - cpu).TotalMicroseconds / report.EventsApplied;
+            Print($"{RebuildFigures.Describe(report, readRate)}; client CPU {cpuPerEvent:0.0} us/event; load average {LoadAverage()}");
         }
         return 0;
     }
