@@ -1,3 +1,4 @@
+using ChargeLedger.Domain.Billing;
 using ChargeLedger.Domain.Sites;
 using ChargeLedger.Domain.Tariffs;
 using ChargeLedger.Projections;
@@ -112,6 +113,40 @@ public sealed class SiteAndGroupTariffLedgerTests
         Assert.NotEmpty(booked);
         Assert.Equal(booked.Select(e => (e.PostingSetId, e.EntryNo, e.Account, e.Amount)),
             (await ledger.SessionEntriesAsync("406", CancellationToken.None)).Select(e => (e.PostingSetId, e.EntryNo, e.Account, e.Amount)));
+    }
+
+    [Fact]
+    public async Task GivenSessionsPricedByDefault_WhenTheirSiteIsAssignedATariffValidFromBeforeThem_ThenTheSiteSessionIsRePricedAndARebuildAgrees()
+    {
+        await using var db = await BillingDatabase.CreateAsync("bl_scopes_backdated");
+        var (atSite, elsewhere) = (new ChargePointScript("CP-S5"), new ChargePointScript("CP-S6"));
+        await db.AppendAsync(PublishTariff(), Command(Flat),
+            Api(new SiteRegistered("yard", "Yard", "Europe/Berlin", null, "billing-1", TariffFrom)),
+            Api(new ChargePointPlacedAtSite("CP-S5", "yard", TariffFrom, "billing-1", TariffFrom)),
+            atSite.Start(408, 1, "tag-s", 0, Morning), atSite.Stop(408, 1, "tag-s", 0, 10_000, Morning.PlusMinutes(30)),
+            elsewhere.Start(409, 1, "tag-s", 0, Morning), elsewhere.Stop(409, 1, "tag-s", 0, 10_000, Morning.PlusMinutes(30)));
+        await db.ProjectAsync();
+        var ledger = new LedgerQuery(db.DataSource);
+        var before = (await ledger.SessionCostAsync(408, CancellationToken.None))!;
+        Assert.Equal(("default", 5.60m), (before.TariffId, before.Net!.Value));
+        var untouched = await ledger.SessionEntriesAsync("409", CancellationToken.None);
+
+        // Assigned a day after the sessions, valid from before them.
+        await db.AppendAsync(BillingDatabase.Command(Day(1), new SiteTariffAssigned("yard", "flat", TariffFrom, "billing-1", Day(1))));
+        await db.ProjectAsync();
+
+        var repriced = (await ledger.SessionCostAsync(408, CancellationToken.None))!;
+        Assert.Equal((SessionCostStatuses.Priced, "flat", 2.50m), (repriced.Status, repriced.TariffId, repriced.Net!.Value));
+        var assignment = (await db.Store.ReadStreamAsync("site-yard", 0, 10, CancellationToken.None))[^1];
+        var entries = await ledger.SessionEntriesAsync("408", CancellationToken.None);
+        Assert.Contains(entries, e => e.SourcePositions.Contains(assignment.Position));
+        Assert.Equal(repriced.Total!.Value, entries.Where(e => e.Account == LedgerAccounts.Customer(repriced.BillingAccount!)).Sum(e => e.Amount));
+        Assert.Equal(untouched.Select(e => (e.PostingSetId, e.Amount)), (await ledger.SessionEntriesAsync("409", CancellationToken.None)).Select(e => (e.PostingSetId, e.Amount)));
+        Assert.True((await ledger.TotalsAsync(null, CancellationToken.None)).Balanced);
+
+        await db.StopAsync();
+        var report = await new ProjectionRebuilder(db.Store, db.DataSource).RebuildAsync(new BillingLedgerProjection(), CancellationToken.None);
+        Assert.True(report.Swapped && report.KeysCompared > 0 && report.DifferenceCount == 0, report.Summary);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
 
     public string Name => LedgerTables.ProjectionName;
 
-    public int Version => 2;
+    public int Version => 3;
 
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{LedgerTables.PostingSets} (

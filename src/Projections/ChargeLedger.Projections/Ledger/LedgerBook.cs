@@ -33,6 +33,7 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
                 break;
             case TariffAssigned or GroupTariffAssigned or SiteTariffAssigned or IMembershipEvent:
                 AddTariffEvent(recorded, domainEvent, TariffScopes.Key(domainEvent));
+                Reprice(recorded, TariffScopes.ReachOf(domainEvent)!.Value);
                 break;
             case IdTagRegistered e:
                 SetAccount(e.IdTag, e.BillingAccount, recorded.Position);
@@ -120,6 +121,20 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
                      .OrderBy(s => s.TransactionId).ToList())
         {
             Price(session, recorded);
+        }
+    }
+
+    // An assignment or move with a validity start before sessions already stopped changes the tariff valid at their
+    // start: they are re-priced as after late data (correcting postings, a credit CDR and a new one). Sessions it does not
+    // change book nothing, so a group's or site's reach may include non-members (a rebuild holds every session). Start
+    // order keeps the booking order the same live and in a rebuild.
+    private void Reprice(RecordedEvent trigger, TariffReach reach)
+    {
+        IEnumerable<LedgerSession> candidates = reach.ChargePointId is { } chargePointId ? state.SessionsAt(chargePointId) : state.Sessions.Values;
+        var reached = candidates.Where(s => s.Stopped && s.StartedAt >= reach.From).OrderBy(s => s.StartPosition).ToList();
+        foreach (var session in reached)
+        {
+            Price(session, trigger);
         }
     }
 

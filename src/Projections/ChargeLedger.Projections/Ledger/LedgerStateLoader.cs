@@ -7,6 +7,7 @@ using ChargeLedger.Domain.Complaints;
 using ChargeLedger.Domain.IdTags;
 using ChargeLedger.Domain.Serialization;
 using ChargeLedger.Domain.Shared;
+using ChargeLedger.Domain.Sites;
 using ChargeLedger.Domain.Transactions;
 using ChargeLedger.Projections.DomainEvents;
 using ChargeLedger.Read.Ledger;
@@ -39,6 +40,11 @@ internal static class LedgerStateLoader
         if (statuses.Count > 0)
         {
             transactionIds.UnionWith(await SessionsCoveringAsync(context, statuses, cancellationToken).ConfigureAwait(false));
+        }
+        var reaches = events.Select(e => TariffScopes.ReachOf(e.Event)).OfType<TariffReach>().ToList();
+        if (reaches.Count > 0)
+        {
+            transactionIds.UnionWith(await SessionsReachedAsync(context, reaches, cancellationToken).ConfigureAwait(false));
         }
         if (transactionIds.Count > 0)
         {
@@ -139,6 +145,32 @@ internal static class LedgerStateLoader
               ON s.charge_point_id = u.cp AND s.connector_id = u.conn AND s.started_at <= u.at AND s.stopped_at >= u.at
             """);
         command.Texts(statuses, s => s.ChargePointId).Ints(statuses, s => s.ConnectorId).Times(statuses, s => s.DeviceTime ?? s.ReceivedAt);
+        var ids = new List<int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetInt32(0));
+        }
+        return ids;
+    }
+
+    // Stopped sessions a (backdated) assignment or membership can re-price. A group's or site's members are the charge
+    // points ever placed in it; those placed by this very batch are charge point reaches of their own.
+    private static async Task<List<int>> SessionsReachedAsync(ProjectionContext context, List<TariffReach> reaches, CancellationToken cancellationToken)
+    {
+        await using var command = context.CreateCommand($"""
+            WITH reach AS (SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[]) AS r(from_at, cp, group_id, site_id)),
+            members AS (
+                SELECT r.from_at, t.tariff_id AS cp FROM reach r JOIN {context.Table(LedgerTables.TariffEvents)} t
+                  ON (t.type = '{nameof(ChargePointJoinedGroup)}' AND t.data::jsonb ->> 'groupId' = r.group_id)
+                  OR (t.type = '{nameof(ChargePointPlacedAtSite)}' AND t.data::jsonb ->> 'siteId' = r.site_id)
+                UNION ALL
+                SELECT from_at, cp FROM reach WHERE cp IS NOT NULL)
+            SELECT DISTINCT s.transaction_id FROM {context.Table(LedgerTables.Sessions)} s
+            JOIN members m ON s.charge_point_id = m.cp AND s.started_at >= m.from_at
+            WHERE s.stopped_at IS NOT NULL
+            """);
+        command.Times(reaches, r => r.From).Texts(reaches, r => r.ChargePointId).Texts(reaches, r => r.GroupId).Texts(reaches, r => r.SiteId);
         var ids = new List<int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -23,6 +23,7 @@ internal sealed record IssuedCdr(Cdr Cdr, string SessionId, long Position, Insta
 internal sealed class LedgerWorkingSet
 {
     private readonly Dictionary<(string ChargePointId, int ConnectorId), List<LedgerSession>> sessionsByConnector = [];
+    private readonly Dictionary<string, List<LedgerSession>> sessionsByChargePoint = new(StringComparer.Ordinal);
 
     public Dictionary<int, LedgerSession> Sessions { get; } = [];
 
@@ -83,7 +84,17 @@ internal sealed class LedgerWorkingSet
             sessionsByConnector.Add(key, sessions);
         }
         sessions.Add(session);
+        if (!sessionsByChargePoint.TryGetValue(session.ChargePointId, out var atChargePoint))
+        {
+            atChargePoint = [];
+            sessionsByChargePoint.Add(session.ChargePointId, atChargePoint);
+        }
+        atChargePoint.Add(session);
     }
+
+    /// <summary>The known sessions of a charge point, in the order they became known.</summary>
+    public IReadOnlyList<LedgerSession> SessionsAt(string chargePointId) =>
+        sessionsByChargePoint.GetValueOrDefault(chargePointId) ?? (IReadOnlyList<LedgerSession>)[];
 
     /// <summary>The known sessions of a connector, in the order they became known.</summary>
     public IReadOnlyList<LedgerSession> SessionsOn(string chargePointId, int connectorId) =>

@@ -33,6 +33,19 @@ internal sealed class TariffScopes
         _ => throw new ArgumentException($"{domainEvent.GetType().Name} is not an assignment or membership", nameof(domainEvent)),
     };
 
+    /// <summary>
+    /// The stopped sessions an assignment or membership can re-price: those starting at or after its validity start, of
+    /// its charge point, or of the members of its group or site. Null for other events.
+    /// </summary>
+    public static TariffReach? ReachOf(object domainEvent) => domainEvent switch
+    {
+        TariffAssigned e => new TariffReach(e.ValidFrom, e.ChargePointId, null, null),
+        IMembershipEvent e => new TariffReach(e.ValidFrom, e.ChargePointId, null, null),
+        GroupTariffAssigned e => new TariffReach(e.ValidFrom, null, e.GroupId, null),
+        SiteTariffAssigned e => new TariffReach(e.ValidFrom, null, null, e.SiteId),
+        _ => null,
+    };
+
     /// <summary>False for events that are not assignments or memberships.</summary>
     public bool Add(object domainEvent, long position)
     {
@@ -83,3 +96,6 @@ internal sealed class TariffScopes
         list.Add(assignment);
     }
 }
+
+/// <summary>Sessions from <paramref name="From"/> on, of one charge point, or of a group's or a site's members (exactly one is set).</summary>
+internal readonly record struct TariffReach(Instant From, string? ChargePointId, string? GroupId, string? SiteId);
