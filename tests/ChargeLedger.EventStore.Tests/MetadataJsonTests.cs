@@ -6,16 +6,7 @@ namespace ChargeLedger.EventStore.Tests;
 public sealed class MetadataJsonTests
 {
     [Theory]
-    [InlineData(0L, 0)]
-    [InlineData(1_763_720_130L, 123_456_789)]
-    [InlineData(1_763_720_130L, 0)]
-    [InlineData(1_763_720_130L, 100_000_000)]
-    [InlineData(1_763_720_130L, 120)]
-    [InlineData(-1L, 0)]
-    [InlineData(-1L, 999_999_999)]
-    [InlineData(-62_135_596_800L, 7)]
-    [InlineData(-62_135_596_801L, 0)]
-    [InlineData(253_402_300_799L, 999_999_999)]
+    [MemberData(nameof(InstantCases.All), MemberType = typeof(InstantCases))]
     public void GivenAnInstant_WhenWrittenForMetadata_ThenTheTextIsNodaTimesExtendedIsoForm(long unixSeconds, int nanoseconds)
     {
         var instant = Instant.FromUnixTimeSeconds(unixSeconds).PlusNanoseconds(nanoseconds);
