@@ -87,14 +87,14 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     public async Task<Checkpoint> ReadHeadAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT transaction_id::text, position FROM events
+            SELECT transaction_id, position FROM events
             WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY events.transaction_id DESC, events.position DESC
             LIMIT 1
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new Checkpoint(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1))
+            ? new Checkpoint(reader.GetFieldValue<ulong>(0), reader.GetInt64(1))
             : Checkpoint.Start;
     }
 
