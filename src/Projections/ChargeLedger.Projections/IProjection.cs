@@ -24,9 +24,10 @@ public interface IProjection
     Task ApplyAsync(IReadOnlyList<RecordedEvent> batch, ProjectionContext context, CancellationToken cancellationToken);
 
     /// <summary>
-    /// True when no batch looks rows up through the read model's secondary indexes (only through primary keys and
-    /// unique constraints): a rebuild then fills fresh tables without them and builds each once before the swap, which
-    /// costs far less than maintaining them row by row.
+    /// True when no batch of a rebuild filling its copy from empty looks rows up through the read model's secondary
+    /// indexes (only through primary keys and unique constraints): the rebuild then fills fresh tables without them and
+    /// builds each once before the swap, which costs far less than maintaining them row by row. A rebuild resumed by a
+    /// later run builds them before its first batch.
     /// </summary>
     bool DefersIndexesOnRebuild => false;
 

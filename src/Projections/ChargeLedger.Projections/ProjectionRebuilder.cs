@@ -49,6 +49,9 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
         if (row is not null && row.Version == projection.Version)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // What a projection kept in memory while filling the copy from empty is gone: from here on its batches
+            // look rows up as a live copy's do, through the indexes the fresh copy went without.
+            await RebuildIndexes.RestoreAsync(dataSource, row.SchemaName, cancellationToken).ConfigureAwait(false);
             return row;
         }
         if (row is not null)

@@ -172,7 +172,7 @@ internal static class LedgerWriter
                 await w.ColumnAsync(cdr.TotalCost.ExclVat, ct).ConfigureAwait(false);
                 await w.ColumnAsync(cdr.TotalCost.InclVat, ct).ConfigureAwait(false);
                 await w.ColumnAsync(r.Issued.RecordedAt, ct).ConfigureAwait(false);
-                await w.WriteAsync(CdrJson.ToUtf8(cdr), NpgsqlDbType.Jsonb, ct).ConfigureAwait(false);
+                await w.WriteAsync(CdrJson.ToUtf8(cdr), NpgsqlDbType.Json, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
     }
 
