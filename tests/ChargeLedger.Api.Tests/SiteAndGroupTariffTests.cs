@@ -118,23 +118,25 @@ public sealed class SiteAndGroupTariffTests(ApiFixture api) : IClassFixture<ApiF
         Assert.Equal("2.50", await api.CostAsync(after));
     }
 
-    [Fact]
-    public async Task GivenAnUnknownSite_WhenReadAssignedOrGivenAChargePoint_ThenNotFoundNamingTheSite()
+    [Theory]
+    [InlineData("/sites", "siteId", "charge-points")]
+    [InlineData("/charge-point-groups", "groupId", "charge-points")]
+    [InlineData("/charge-point-groups", "groupId", "departures")]
+    public async Task GivenAnUnknownSiteOrGroup_WhenReadAssignedOrAChargePointMoved_ThenNotFoundNamingIt(string collection, string field, string membership)
     {
         await api.PublishAsync("site-flat", "0.25");
         var cid = await api.ChargePointAsync();
-        var unknown = NewId("nosite");
+        var unknown = NewId("noscope");
         using var billing = api.Client("billing");
 
-        using var read = await api.Client("auditor").GetAsync($"/sites/{unknown}");
-        using var assign = await billing.PostJsonAsync($"/sites/{unknown}/tariff-assignments", new { tariffId = "site-flat", validFrom = Iso(Now) });
-        using var place = await billing.PostJsonAsync($"/sites/{unknown}/charge-points", new { chargePointId = cid, validFrom = Iso(Now) });
-        using var unknownGroup = await billing.PostJsonAsync($"/charge-point-groups/{unknown}/charge-points", new { chargePointId = cid, validFrom = Iso(Now) });
+        using var read = await api.Client("auditor").GetAsync($"{collection}/{unknown}");
+        using var assign = await billing.PostJsonAsync($"{collection}/{unknown}/tariff-assignments", new { tariffId = "site-flat", validFrom = Iso(Now) });
+        using var moved = await billing.PostJsonAsync($"{collection}/{unknown}/{membership}", new { chargePointId = cid, validFrom = Iso(Now) });
 
-        await read.AssertProblemAsync(404, "siteId");
-        await assign.AssertProblemAsync(404, "siteId");
-        await place.AssertProblemAsync(404, "siteId");
-        await unknownGroup.AssertProblemAsync(404, "groupId");
+        await read.AssertProblemAsync(404, field);
+        await assign.AssertProblemAsync(404, field);
+        await moved.AssertProblemAsync(404, field);
+        Assert.Empty(await api.Store.ReadStreamAsync("membership-" + cid, 0, 10, CancellationToken.None));
     }
 
     [Fact]

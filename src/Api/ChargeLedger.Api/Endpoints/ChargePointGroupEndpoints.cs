@@ -2,7 +2,6 @@ using ChargeLedger.Api.Commands;
 using ChargeLedger.Api.Contracts;
 using ChargeLedger.Api.Http;
 using ChargeLedger.Api.Idempotency;
-using ChargeLedger.Api.Problems;
 using ChargeLedger.Api.Security;
 using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Sites;
@@ -45,86 +44,46 @@ public static class ChargePointGroupEndpoints
         return app;
     }
 
-    public static async Task<Results<Created<ChargePointGroupView>, Ok<ChargePointGroupView>>> RegisterAsync(
+    /// <summary>Groups as a place tariffs are assigned to and charge points join.</summary>
+    internal static readonly TariffScopeEndpoint<ChargePointGroupState, ChargePointGroupView> Scope = new(
+        "groupId", "charge point group", "/charge-point-groups/", StreamIds.ChargePointGroup, ChargePointGroupState.Fold, state => state.Registration is not null,
+        (state, created) => state.Registration is { } group
+            ? new ChargePointGroupView(group.GroupId, group.Name, group.RegisteredBy, group.ReceivedAt, TariffScopeLookups.Views(state.Assignments), created)
+            : null);
+
+    public static Task<Results<Created<ChargePointGroupView>, Ok<ChargePointGroupView>>> RegisterAsync(
         RegisterChargePointGroupRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken)
     {
         var groupId = ApiInput.Required(request.GroupId, "groupId");
-        var now = clock.GetCurrentInstant();
-        var write = await writer.DecideAsync(StreamIds.ChargePointGroup(groupId), ChargePointGroupState.Fold,
-            state => [.. ChargePointGroupDecider.Decide(new RegisterChargePointGroup(groupId, request.Name, CommandMetadata.Caller(http), now), state)],
-            CommandMetadata.For(http, now), cancellationToken).ConfigureAwait(false);
-        var view = View(await TariffScopeLookups.GroupAsync(writer, groupId, cancellationToken).ConfigureAwait(false))! with { Created = write.Events.Count > 0 };
-        return write.Events.Count > 0 ? TypedResults.Created(GroupLocation(groupId), view) : TypedResults.Ok(view);
+        return Scope.WriteAsync(groupId, (by, now, state) => [.. ChargePointGroupDecider.Decide(new RegisterChargePointGroup(groupId, request.Name, by, now), state)],
+            http, writer, clock, cancellationToken);
     }
 
-    public static async Task<Results<Ok<ChargePointGroupView>, ProblemHttpResult>> GetAsync(string groupId, CommandWriter writer, CancellationToken cancellationToken) =>
-        View(await TariffScopeLookups.GroupAsync(writer, groupId, cancellationToken).ConfigureAwait(false)) is { } view
-            ? TypedResults.Ok(view)
-            : UnknownGroup(groupId);
+    public static Task<Results<Ok<ChargePointGroupView>, ProblemHttpResult>> GetAsync(string groupId, CommandWriter writer, CancellationToken cancellationToken) =>
+        Scope.GetAsync(groupId, writer, cancellationToken);
 
-    public static async Task<Results<Created<ChargePointGroupView>, Ok<ChargePointGroupView>, ProblemHttpResult>> AssignAsync(
-        string groupId, AssignTariffRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken)
-    {
-        var tariffId = ApiInput.Required(request.TariffId, "tariffId");
-        var validFrom = ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value;
-        if ((await TariffScopeLookups.GroupAsync(writer, groupId, cancellationToken).ConfigureAwait(false)).Registration is null)
-        {
-            return UnknownGroup(groupId);
-        }
-        if (await TariffScopeLookups.TariffAsync(writer, tariffId, cancellationToken).ConfigureAwait(false) is not { } tariff)
-        {
-            return ApiProblems.NotFound("tariffId", $"There is no tariff '{tariffId}'.");
-        }
-        var now = clock.GetCurrentInstant();
-        var write = await writer.DecideAsync(StreamIds.ChargePointGroup(groupId), ChargePointGroupState.Fold,
-            state => [.. ChargePointGroupDecider.Decide(new AssignGroupTariff(groupId, tariffId, validFrom, CommandMetadata.Caller(http), now), state, tariff)],
-            CommandMetadata.For(http, now), cancellationToken).ConfigureAwait(false);
-        var view = View(await TariffScopeLookups.GroupAsync(writer, groupId, cancellationToken).ConfigureAwait(false))! with { Created = write.Events.Count > 0 };
-        return write.Events.Count > 0 ? TypedResults.Created(GroupLocation(groupId), view) : TypedResults.Ok(view);
-    }
+    public static Task<Results<Created<ChargePointGroupView>, Ok<ChargePointGroupView>, ProblemHttpResult>> AssignAsync(
+        string groupId, AssignTariffRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken) =>
+        Scope.AssignAsync(groupId, request,
+            (tariffId, validFrom, tariff, by, now, state) => [.. ChargePointGroupDecider.Decide(new AssignGroupTariff(groupId, tariffId, validFrom, by, now), state, tariff)],
+            http, writer, clock, cancellationToken);
 
-    public static async Task<Results<Created<MembershipsView>, Ok<MembershipsView>, ProblemHttpResult>> AddAsync(
-        string groupId, MembershipRequest request, HttpContext http, CommandWriter writer, IEventStore store, IClock clock, CancellationToken cancellationToken)
-    {
-        var chargePointId = ApiInput.Required(request.ChargePointId, "chargePointId");
-        var validFrom = ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value;
-        var group = await TariffScopeLookups.GroupAsync(writer, groupId, cancellationToken).ConfigureAwait(false);
-        if (group.Registration is null)
-        {
-            return UnknownGroup(groupId);
-        }
-        if (!await TariffScopeLookups.ChargePointExistsAsync(store, chargePointId, cancellationToken).ConfigureAwait(false))
-        {
-            return ApiProblems.NotFound("chargePointId", $"There is no charge point '{chargePointId}'.");
-        }
-        var now = clock.GetCurrentInstant();
-        var write = await writer.DecideAsync(StreamIds.Membership(chargePointId), MembershipState.Fold,
-            state => [.. MembershipDecider.Decide(new AddChargePointToGroup(chargePointId, groupId, validFrom, CommandMetadata.Caller(http), now), state, group)],
-            CommandMetadata.For(http, now, chargePointId), cancellationToken).ConfigureAwait(false);
-        return await MembershipEndpoints.WrittenAsync(chargePointId, write, writer, cancellationToken).ConfigureAwait(false);
-    }
+    public static Task<Results<Created<MembershipsView>, Ok<MembershipsView>, ProblemHttpResult>> AddAsync(
+        string groupId, MembershipRequest request, HttpContext http, CommandWriter writer, IEventStore store, IClock clock, CancellationToken cancellationToken) =>
+        Scope.AdmitAsync(groupId, request,
+            (chargePointId, validFrom, group, by, now, state) => [.. MembershipDecider.Decide(new AddChargePointToGroup(chargePointId, groupId, validFrom, by, now), state, group)],
+            http, writer, store, clock, cancellationToken);
 
     public static async Task<Results<Created<MembershipsView>, Ok<MembershipsView>, ProblemHttpResult>> RemoveAsync(
         string groupId, MembershipRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken)
     {
-        var chargePointId = ApiInput.Required(request.ChargePointId, "chargePointId");
-        var validFrom = ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value;
-        if ((await TariffScopeLookups.GroupAsync(writer, groupId, cancellationToken).ConfigureAwait(false)).Registration is null)
+        var (chargePointId, validFrom) = TariffScopeLookups.Read(request);
+        if ((await Scope.LoadAsync(writer, groupId, cancellationToken).ConfigureAwait(false)).Registration is null)
         {
-            return UnknownGroup(groupId);
+            return Scope.Unknown(groupId);
         }
-        var now = clock.GetCurrentInstant();
-        var write = await writer.DecideAsync(StreamIds.Membership(chargePointId), MembershipState.Fold,
-            state => [.. MembershipDecider.Decide(new RemoveChargePointFromGroup(chargePointId, groupId, validFrom, CommandMetadata.Caller(http), now), state)],
-            CommandMetadata.For(http, now, chargePointId), cancellationToken).ConfigureAwait(false);
-        return await MembershipEndpoints.WrittenAsync(chargePointId, write, writer, cancellationToken).ConfigureAwait(false);
+        return await MembershipEndpoints.DecideAsync(chargePointId,
+            (by, now, state) => [.. MembershipDecider.Decide(new RemoveChargePointFromGroup(chargePointId, groupId, validFrom, by, now), state)],
+            http, writer, clock, cancellationToken).ConfigureAwait(false);
     }
-
-    private static ProblemHttpResult UnknownGroup(string groupId) => ApiProblems.NotFound("groupId", $"There is no charge point group '{groupId}'.");
-
-    private static string GroupLocation(string groupId) => "/charge-point-groups/" + Uri.EscapeDataString(groupId);
-
-    private static ChargePointGroupView? View(ChargePointGroupState state) => state.Registration is { } group
-        ? new ChargePointGroupView(group.GroupId, group.Name, group.RegisteredBy, group.ReceivedAt, TariffScopeLookups.Views(state.Assignments))
-        : null;
 }

@@ -39,18 +39,22 @@ public static class MembershipEndpoints
         var (own, _) = await writer.LoadAsync(StreamIds.TariffAssignments(id), cancellationToken).ConfigureAwait(false);
         var group = membership.GroupAt(instant);
         var site = membership.SiteAt(instant);
-        var groupAssignments = group is null ? [] : (await TariffScopeLookups.GroupAsync(writer, group.GroupId, cancellationToken).ConfigureAwait(false)).Assignments;
-        var siteAssignments = site is null ? [] : (await TariffScopeLookups.SiteAsync(writer, site.SiteId, cancellationToken).ConfigureAwait(false)).Assignments;
+        var groupAssignments = group is null ? [] : (await ChargePointGroupEndpoints.Scope.LoadAsync(writer, group.GroupId, cancellationToken).ConfigureAwait(false)).Assignments;
+        var siteAssignments = site is null ? [] : (await SiteEndpoints.Scope.LoadAsync(writer, site.SiteId, cancellationToken).ConfigureAwait(false)).Assignments;
         var resolved = TariffResolution.Resolve(id, TariffAssignmentState.Fold(own).Assignments, membership,
             _ => groupAssignments, _ => siteAssignments, instant);
         return TypedResults.Ok(new TariffResolutionView(id, instant, resolved?.Scope, resolved?.ScopeId, resolved?.Assignment.TariffId,
             resolved?.Assignment.ValidFrom, site?.SiteId, group?.GroupId));
     }
 
-    /// <summary>The answer to a membership command: the charge point's timelines, 201 when the command recorded a change.</summary>
-    internal static async Task<Results<Created<MembershipsView>, Ok<MembershipsView>, ProblemHttpResult>> WrittenAsync(
-        string chargePointId, CommandWrite write, CommandWriter writer, CancellationToken cancellationToken)
+    /// <summary>Decides on a charge point's membership stream and answers with its timelines, 201 when the command recorded a change.</summary>
+    internal static async Task<Results<Created<MembershipsView>, Ok<MembershipsView>, ProblemHttpResult>> DecideAsync(
+        string chargePointId, Func<string, Instant, MembershipState, IReadOnlyList<object>> decide, HttpContext http, CommandWriter writer, IClock clock,
+        CancellationToken cancellationToken)
     {
+        var now = clock.GetCurrentInstant();
+        var write = await writer.DecideAsync(StreamIds.Membership(chargePointId), MembershipState.Fold, state => decide(CommandMetadata.Caller(http), now, state),
+            CommandMetadata.For(http, now, chargePointId), cancellationToken).ConfigureAwait(false);
         var view = TariffScopeLookups.View(chargePointId, await TariffScopeLookups.MembershipAsync(writer, chargePointId, cancellationToken).ConfigureAwait(false))
             with { Created = write.Events.Count > 0 };
         return write.Events.Count > 0

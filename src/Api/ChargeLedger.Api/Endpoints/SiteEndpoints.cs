@@ -2,7 +2,6 @@ using ChargeLedger.Api.Commands;
 using ChargeLedger.Api.Contracts;
 using ChargeLedger.Api.Http;
 using ChargeLedger.Api.Idempotency;
-using ChargeLedger.Api.Problems;
 using ChargeLedger.Api.Security;
 using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Sites;
@@ -41,70 +40,33 @@ public static class SiteEndpoints
         return app;
     }
 
-    public static async Task<Results<Created<SiteView>, Ok<SiteView>>> RegisterAsync(
+    /// <summary>Sites as a place tariffs are assigned to and charge points are placed at.</summary>
+    internal static readonly TariffScopeEndpoint<SiteState, SiteView> Scope = new(
+        "siteId", "site", "/sites/", StreamIds.Site, SiteState.Fold, state => state.Registration is not null,
+        (state, created) => state.Registration is { } site
+            ? new SiteView(site.SiteId, site.Name, site.TimeZoneId, site.Address, site.RegisteredBy, site.ReceivedAt, TariffScopeLookups.Views(state.Assignments), created)
+            : null);
+
+    public static Task<Results<Created<SiteView>, Ok<SiteView>>> RegisterAsync(
         RegisterSiteRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken)
     {
         var siteId = ApiInput.Required(request.SiteId, "siteId");
-        var now = clock.GetCurrentInstant();
-        var write = await writer.DecideAsync(StreamIds.Site(siteId), SiteState.Fold,
-            state => [.. SiteDecider.Decide(new RegisterSite(siteId, request.Name, request.TimeZoneId, request.Address, CommandMetadata.Caller(http), now), state)],
-            CommandMetadata.For(http, now), cancellationToken).ConfigureAwait(false);
-        var view = View(await TariffScopeLookups.SiteAsync(writer, siteId, cancellationToken).ConfigureAwait(false))! with { Created = write.Events.Count > 0 };
-        return write.Events.Count > 0 ? TypedResults.Created(SiteLocation(siteId), view) : TypedResults.Ok(view);
+        return Scope.WriteAsync(siteId, (by, now, state) => [.. SiteDecider.Decide(new RegisterSite(siteId, request.Name, request.TimeZoneId, request.Address, by, now), state)],
+            http, writer, clock, cancellationToken);
     }
 
-    public static async Task<Results<Ok<SiteView>, ProblemHttpResult>> GetAsync(string siteId, CommandWriter writer, CancellationToken cancellationToken) =>
-        View(await TariffScopeLookups.SiteAsync(writer, siteId, cancellationToken).ConfigureAwait(false)) is { } view
-            ? TypedResults.Ok(view)
-            : UnknownSite(siteId);
+    public static Task<Results<Ok<SiteView>, ProblemHttpResult>> GetAsync(string siteId, CommandWriter writer, CancellationToken cancellationToken) =>
+        Scope.GetAsync(siteId, writer, cancellationToken);
 
-    public static async Task<Results<Created<SiteView>, Ok<SiteView>, ProblemHttpResult>> AssignAsync(
-        string siteId, AssignTariffRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken)
-    {
-        var tariffId = ApiInput.Required(request.TariffId, "tariffId");
-        var validFrom = ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value;
-        if ((await TariffScopeLookups.SiteAsync(writer, siteId, cancellationToken).ConfigureAwait(false)).Registration is null)
-        {
-            return UnknownSite(siteId);
-        }
-        if (await TariffScopeLookups.TariffAsync(writer, tariffId, cancellationToken).ConfigureAwait(false) is not { } tariff)
-        {
-            return ApiProblems.NotFound("tariffId", $"There is no tariff '{tariffId}'.");
-        }
-        var now = clock.GetCurrentInstant();
-        var write = await writer.DecideAsync(StreamIds.Site(siteId), SiteState.Fold,
-            state => [.. SiteDecider.Decide(new AssignSiteTariff(siteId, tariffId, validFrom, CommandMetadata.Caller(http), now), state, tariff)],
-            CommandMetadata.For(http, now), cancellationToken).ConfigureAwait(false);
-        var view = View(await TariffScopeLookups.SiteAsync(writer, siteId, cancellationToken).ConfigureAwait(false))! with { Created = write.Events.Count > 0 };
-        return write.Events.Count > 0 ? TypedResults.Created(SiteLocation(siteId), view) : TypedResults.Ok(view);
-    }
+    public static Task<Results<Created<SiteView>, Ok<SiteView>, ProblemHttpResult>> AssignAsync(
+        string siteId, AssignTariffRequest request, HttpContext http, CommandWriter writer, IClock clock, CancellationToken cancellationToken) =>
+        Scope.AssignAsync(siteId, request,
+            (tariffId, validFrom, tariff, by, now, state) => [.. SiteDecider.Decide(new AssignSiteTariff(siteId, tariffId, validFrom, by, now), state, tariff)],
+            http, writer, clock, cancellationToken);
 
-    public static async Task<Results<Created<MembershipsView>, Ok<MembershipsView>, ProblemHttpResult>> PlaceAsync(
-        string siteId, MembershipRequest request, HttpContext http, CommandWriter writer, IEventStore store, IClock clock, CancellationToken cancellationToken)
-    {
-        var chargePointId = ApiInput.Required(request.ChargePointId, "chargePointId");
-        var validFrom = ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value;
-        var site = await TariffScopeLookups.SiteAsync(writer, siteId, cancellationToken).ConfigureAwait(false);
-        if (site.Registration is null)
-        {
-            return UnknownSite(siteId);
-        }
-        if (!await TariffScopeLookups.ChargePointExistsAsync(store, chargePointId, cancellationToken).ConfigureAwait(false))
-        {
-            return ApiProblems.NotFound("chargePointId", $"There is no charge point '{chargePointId}'.");
-        }
-        var now = clock.GetCurrentInstant();
-        var write = await writer.DecideAsync(StreamIds.Membership(chargePointId), MembershipState.Fold,
-            state => [.. MembershipDecider.Decide(new PlaceChargePointAtSite(chargePointId, siteId, validFrom, CommandMetadata.Caller(http), now), state, site)],
-            CommandMetadata.For(http, now, chargePointId), cancellationToken).ConfigureAwait(false);
-        return await MembershipEndpoints.WrittenAsync(chargePointId, write, writer, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static ProblemHttpResult UnknownSite(string siteId) => ApiProblems.NotFound("siteId", $"There is no site '{siteId}'.");
-
-    private static string SiteLocation(string siteId) => "/sites/" + Uri.EscapeDataString(siteId);
-
-    private static SiteView? View(SiteState state) => state.Registration is { } site
-        ? new SiteView(site.SiteId, site.Name, site.TimeZoneId, site.Address, site.RegisteredBy, site.ReceivedAt, TariffScopeLookups.Views(state.Assignments))
-        : null;
+    public static Task<Results<Created<MembershipsView>, Ok<MembershipsView>, ProblemHttpResult>> PlaceAsync(
+        string siteId, MembershipRequest request, HttpContext http, CommandWriter writer, IEventStore store, IClock clock, CancellationToken cancellationToken) =>
+        Scope.AdmitAsync(siteId, request,
+            (chargePointId, validFrom, site, by, now, state) => [.. MembershipDecider.Decide(new PlaceChargePointAtSite(chargePointId, siteId, validFrom, by, now), state, site)],
+            http, writer, store, clock, cancellationToken);
 }

@@ -1,6 +1,5 @@
 using ChargeLedger.Api.Commands;
 using ChargeLedger.Api.Contracts;
-using ChargeLedger.Api.Http;
 using ChargeLedger.Api.Idempotency;
 using ChargeLedger.Api.Problems;
 using ChargeLedger.Api.Security;
@@ -35,15 +34,14 @@ public static class TariffAssignmentEndpoints
     public static async Task<Results<Created<TariffAssignmentsView>, Ok<TariffAssignmentsView>, ProblemHttpResult>> AssignAsync(
         string id, AssignTariffRequest request, HttpContext http, CommandWriter writer, IEventStore store, IClock clock, CancellationToken cancellationToken)
     {
-        var tariffId = ApiInput.Required(request.TariffId, "tariffId");
-        var validFrom = ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value;
+        var (tariffId, validFrom) = TariffScopeLookups.Read(request);
         if (!await TariffScopeLookups.ChargePointExistsAsync(store, id, cancellationToken).ConfigureAwait(false))
         {
             return ApiProblems.NotFound("id", $"There is no charge point '{id}'.");
         }
         if (await TariffScopeLookups.TariffAsync(writer, tariffId, cancellationToken).ConfigureAwait(false) is not { } tariff)
         {
-            return ApiProblems.NotFound("tariffId", $"There is no tariff '{tariffId}'.");
+            return TariffScopeLookups.UnknownTariff(tariffId);
         }
         var now = clock.GetCurrentInstant();
         var write = await writer.DecideAsync(StreamIds.TariffAssignments(id), TariffAssignmentState.Fold,

@@ -1,13 +1,17 @@
 using ChargeLedger.Api.Commands;
 using ChargeLedger.Api.Contracts;
+using ChargeLedger.Api.Http;
+using ChargeLedger.Api.Problems;
 using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Sites;
 using ChargeLedger.Domain.Tariffs;
 using ChargeLedger.EventStore;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
 
 namespace ChargeLedger.Api.Endpoints;
 
-/// <summary>The aggregates a tariff assignment or membership command checks before deciding, read from their streams.</summary>
+/// <summary>What tariff assignment and membership commands read and check before deciding: their input, the aggregates they check, read from their streams.</summary>
 internal static class TariffScopeLookups
 {
     public static async Task<bool> ChargePointExistsAsync(IEventStore store, string chargePointId, CancellationToken cancellationToken) =>
@@ -20,11 +24,13 @@ internal static class TariffScopeLookups
         return version < 0 ? null : TariffState.Fold(events);
     }
 
-    public static async Task<SiteState> SiteAsync(CommandWriter writer, string siteId, CancellationToken cancellationToken) =>
-        SiteState.Fold((await writer.LoadAsync(StreamIds.Site(siteId), cancellationToken).ConfigureAwait(false)).Events);
+    public static ProblemHttpResult UnknownTariff(string tariffId) => ApiProblems.NotFound("tariffId", $"There is no tariff '{tariffId}'.");
 
-    public static async Task<ChargePointGroupState> GroupAsync(CommandWriter writer, string groupId, CancellationToken cancellationToken) =>
-        ChargePointGroupState.Fold((await writer.LoadAsync(StreamIds.ChargePointGroup(groupId), cancellationToken).ConfigureAwait(false)).Events);
+    public static (string TariffId, Instant ValidFrom) Read(AssignTariffRequest request) =>
+        (ApiInput.Required(request.TariffId, "tariffId"), ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value);
+
+    public static (string ChargePointId, Instant ValidFrom) Read(MembershipRequest request) =>
+        (ApiInput.Required(request.ChargePointId, "chargePointId"), ApiInput.Instant(ApiInput.Required(request.ValidFrom, "validFrom"), "validFrom")!.Value);
 
     public static async Task<MembershipState> MembershipAsync(CommandWriter writer, string chargePointId, CancellationToken cancellationToken) =>
         MembershipState.Fold((await writer.LoadAsync(StreamIds.Membership(chargePointId), cancellationToken).ConfigureAwait(false)).Events);
