@@ -46,13 +46,16 @@ internal static class BenchmarkDatabase
     }
 
     /// <summary>Reads the whole log in pages of <paramref name="pageSize"/>: the baseline a rebuild is compared with.</summary>
-    public static async Task<(long Events, TimeSpan Elapsed)> ScanLogAsync(IEventStore store, int pageSize, CancellationToken cancellationToken)
+    public static async Task<(long Events, TimeSpan Elapsed)> ScanLogAsync(
+        IEventStore store, int pageSize, CancellationToken cancellationToken, bool withoutMetadata = false)
     {
         var clock = Stopwatch.StartNew();
         long scanned = 0;
         for (var checkpoint = Checkpoint.Start; ;)
         {
-            var page = await store.ReadAllAsync(checkpoint, pageSize, cancellationToken).ConfigureAwait(false);
+            var page = withoutMetadata
+                ? await store.ReadAllWithoutMetadataAsync(checkpoint, pageSize, cancellationToken).ConfigureAwait(false)
+                : await store.ReadAllAsync(checkpoint, pageSize, cancellationToken).ConfigureAwait(false);
             if (page.Events.Count == 0)
             {
                 return (scanned, clock.Elapsed);

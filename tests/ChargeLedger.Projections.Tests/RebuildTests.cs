@@ -61,6 +61,29 @@ public sealed class RebuildTests
         Assert.Equal(total, status.EventsApplied);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GivenAProjectionSayingWhetherItReadsMetadata_WhenRunLiveAndRebuilt_ThenOnlyARebuildOfOneThatReadsNoneGoesWithout(bool readsMetadata)
+    {
+        await using var db = await ProjectionDatabase.CreateAsync(readsMetadata ? "proj_meta_read" : "proj_meta_unread");
+        await db.AppendAsync(count: 60, streams: 3);
+        var projection = new PositionLogProjection { ReadsMetadata = readsMetadata };
+        db.Start(projection);
+        await db.WaitCaughtUpAsync(projection.Name);
+
+        var report = await new ProjectionRebuilder(db.Store, db.DataSource, new RebuildOptions { BatchSize = 25 }).RebuildAsync(projection, CancellationToken.None);
+
+        Assert.True(report.Swapped, report.Summary);
+        Assert.Equal(0, report.DifferenceCount);
+        var live = projection.MetadataSeen.Where(m => !m.Rebuild).ToList();
+        var rebuilt = projection.MetadataSeen.Where(m => m.Rebuild).ToList();
+        Assert.Equal(60, live.Count);
+        Assert.Equal(60, rebuilt.Count);
+        Assert.All(live, m => Assert.Equal("test", m.Source));
+        Assert.All(rebuilt, m => Assert.Equal(readsMetadata ? "test" : null, m.Source));
+    }
+
     [Fact]
     public async Task GivenALiveCopyThatNeverAppliedAnEvent_WhenRebuilt_ThenTheLogIsProjectedOnceAndTheFreshCopyServesFromTheHead()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChargeLedger.EventStore;
 using NpgsqlTypes;
 
@@ -26,6 +27,11 @@ internal sealed class PositionLogProjection(string name = "position_log", int ve
     /// <summary>While set, batches for a rebuild copy wait on it, so a test can observe a rebuild in progress.</summary>
     public TaskCompletionSource? RebuildGate { get; set; }
 
+    public bool ReadsMetadata { get; init; } = true;
+
+    /// <summary>Per event applied: whether to a rebuild copy, and the metadata's source as the batch carried it.</summary>
+    public ConcurrentQueue<(bool Rebuild, string? Source)> MetadataSeen { get; } = new();
+
     public string CreateTablesSql(string schema) =>
         $"CREATE TABLE {schema}.applied (position bigint NOT NULL, stream_id text NOT NULL, type text NOT NULL)";
 
@@ -41,6 +47,11 @@ internal sealed class PositionLogProjection(string name = "position_log", int ve
         if (RebuildGate is { } gate && context.Schema.StartsWith("rebuild_", StringComparison.Ordinal))
         {
             await gate.Task.WaitAsync(cancellationToken);
+        }
+        var rebuild = context.Schema.StartsWith("rebuild_", StringComparison.Ordinal);
+        foreach (var e in batch)
+        {
+            MetadataSeen.Enqueue((rebuild, e.Metadata.Source));
         }
         await using var command = context.CreateCommand(
             $"INSERT INTO {context.Table("applied")} SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])");

@@ -16,7 +16,7 @@ internal sealed class CatchUp(IEventStore store, NpgsqlDataSource dataSource, IP
     {
         var checkpoint = from;
         long applied = 0;
-        Task<LogPage>? pending = store.ReadAllAsync(checkpoint, batchSize, cancellationToken);
+        Task<LogPage>? pending = ReadAsync(checkpoint, cancellationToken);
         while (pending is not null)
         {
             var page = await pending.ConfigureAwait(false);
@@ -27,7 +27,7 @@ internal sealed class CatchUp(IEventStore store, NpgsqlDataSource dataSource, IP
             }
             if (page.Events.Count >= batchSize)
             {
-                pending = store.ReadAllAsync(page.Next, batchSize, cancellationToken);
+                pending = ReadAsync(page.Next, cancellationToken);
             }
             bool done;
             try
@@ -49,6 +49,11 @@ internal sealed class CatchUp(IEventStore store, NpgsqlDataSource dataSource, IP
         }
         return new CatchUpResult(checkpoint, applied, PositionMoved: false);
     }
+
+    private Task<LogPage> ReadAsync(Checkpoint after, CancellationToken cancellationToken) =>
+        target == ProjectionTarget.Rebuild && !projection.ReadsMetadata
+            ? store.ReadAllWithoutMetadataAsync(after, batchSize, cancellationToken)
+            : store.ReadAllAsync(after, batchSize, cancellationToken);
 
     /// <summary>A read-ahead that is no longer wanted still has to be observed, or its failure would go unobserved.</summary>
     private static void Forget(Task? task) =>

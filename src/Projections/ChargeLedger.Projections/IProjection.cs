@@ -32,6 +32,13 @@ public interface IProjection
     bool DefersIndexesOnRebuild => false;
 
     /// <summary>
+    /// False when no batch looks at <see cref="RecordedEvent.Metadata"/>: a rebuild then reads the log without it
+    /// (<see cref="IEventStore.ReadAllWithoutMetadataAsync"/>). Live batches always carry it, since the runners of a
+    /// host share the pages they read.
+    /// </summary>
+    bool ReadsMetadata => true;
+
+    /// <summary>
     /// A query over the tables in <paramref name="schema"/> returning one row per key as text columns
     /// <c>key</c> and <c>value</c> (e.g. totals per account); a rebuild compares old and new with it.
     /// </summary>

@@ -71,6 +71,10 @@ internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEv
         }
     }
 
+    // A rebuild's read: one runner's, never shared.
+    public Task<LogPage> ReadAllWithoutMetadataAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken) =>
+        store.ReadAllWithoutMetadataAsync(after, maxCount, cancellationToken);
+
     public Task<IReadOnlyList<StreamAppendResult>> AppendAsync(AppendUnit unit, CancellationToken cancellationToken) => store.AppendAsync(unit, cancellationToken);
 
     public Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendUnit> units, CancellationToken cancellationToken) =>

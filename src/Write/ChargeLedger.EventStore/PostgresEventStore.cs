@@ -17,6 +17,10 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     private const string EventColumns =
         "position, transaction_id, stream_id, stream_version, event_id, type, data::text, metadata::text, recorded_at, hash";
 
+    // The stored column is never null: null here means "not read".
+    private const string EventColumnsWithoutMetadata =
+        "position, transaction_id, stream_id, stream_version, event_id, type, data::text, NULL::text, recorded_at, hash";
+
     private readonly NpgsqlDataSource dataSource;
     private readonly EventStoreLimits limits;
     private readonly AppendSignal signal;
@@ -65,12 +69,18 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<LogPage> ReadAllAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken)
+    public Task<LogPage> ReadAllAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken) =>
+        ReadLogAsync(EventColumns, after, maxCount, cancellationToken);
+
+    public Task<LogPage> ReadAllWithoutMetadataAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken) =>
+        ReadLogAsync(EventColumnsWithoutMetadata, after, maxCount, cancellationToken);
+
+    private async Task<LogPage> ReadLogAsync(string columns, Checkpoint after, int maxCount, CancellationToken cancellationToken)
     {
         // One statement, one snapshot: everything below the oldest running transaction has committed or
         // aborted, so no event can later appear before the returned checkpoint.
         await using var command = dataSource.CreateCommand($"""
-            SELECT {EventColumns} FROM events
+            SELECT {columns} FROM events
             WHERE (transaction_id, position) > ($1::xid8, $2)
               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY events.transaction_id, events.position
@@ -129,7 +139,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
                 reader.GetGuid(4),
                 reader.GetString(5),
                 reader.GetFieldValue<byte[]>(6),
-                MetadataJson.Deserialize(reader.GetFieldValue<byte[]>(7)),
+                reader.IsDBNull(7) ? EventMetadata.Unread : MetadataJson.Deserialize(reader.GetFieldValue<byte[]>(7)),
                 Instant.FromDateTimeUtc(reader.GetDateTime(8)),
                 reader.GetFieldValue<byte[]>(9)));
         }

@@ -19,6 +19,9 @@ public sealed class ComplaintsProjection : IProjection
 
     public int Version => 1;
 
+    /// <summary>Reads nothing of an event's metadata.</summary>
+    public bool ReadsMetadata => false;
+
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{ComplaintsTables.Complaints} (
             complaint_id    text        PRIMARY KEY,

@@ -27,6 +27,9 @@ public sealed class EnergyAuditProjection : IProjection
 
     public bool DefersIndexesOnRebuild => true;
 
+    /// <summary>Reads nothing of an event's metadata.</summary>
+    public bool ReadsMetadata => false;
+
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{EnergyAuditTables.Readings} (
             position                bigint      NOT NULL,

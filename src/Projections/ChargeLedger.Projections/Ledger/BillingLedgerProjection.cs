@@ -24,6 +24,9 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
     /// <summary>A rebuild filling its copy from empty keeps the whole ledger in memory (<see cref="RebuildWorkingSet"/>) and reads nothing back.</summary>
     public bool DefersIndexesOnRebuild => true;
 
+    /// <summary>Reads nothing of an event's metadata.</summary>
+    public bool ReadsMetadata => false;
+
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{LedgerTables.PostingSets} (
             posting_set_id   text        PRIMARY KEY,

@@ -15,6 +15,9 @@ public sealed class StreamHeadsProjection : IProjection
 
     public int Version => 1;
 
+    /// <summary>Reads nothing of an event's metadata.</summary>
+    public bool ReadsMetadata => false;
+
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{StreamHeadsTables.Table} (
             stream_id         text        PRIMARY KEY,

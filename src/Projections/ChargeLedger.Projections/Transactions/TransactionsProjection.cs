@@ -25,6 +25,9 @@ public sealed class TransactionsProjection : IProjection
 
     public bool DefersIndexesOnRebuild => true;
 
+    /// <summary>Reads nothing of an event's metadata.</summary>
+    public bool ReadsMetadata => false;
+
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{TransactionsTables.Transactions} (
             transaction_id    integer     PRIMARY KEY,
