@@ -19,7 +19,7 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
 
     public string Name => LedgerTables.ProjectionName;
 
-    public int Version => 4;
+    public int Version => 5;
 
     /// <summary>A rebuild filling its copy from empty keeps the whole ledger in memory (<see cref="RebuildWorkingSet"/>) and reads nothing back.</summary>
     public bool DefersIndexesOnRebuild => true;
@@ -27,9 +27,11 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
     /// <summary>Reads nothing of an event's metadata.</summary>
     public bool ReadsMetadata => false;
 
+    // The tables a rebuild only ever inserts into carry unique indexes, not primary keys or unique constraints: the
+    // same guarantee live, and a rebuild builds them once after loading (DefersIndexesOnRebuild) instead of row by row.
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.{LedgerTables.PostingSets} (
-            posting_set_id   text        PRIMARY KEY,
+            posting_set_id   text        NOT NULL,
             session_id       text        NOT NULL,
             kind             text        NOT NULL,
             currency         text        NOT NULL,
@@ -38,6 +40,7 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
             position         bigint      NOT NULL,   -- the event that caused the booking
             recorded_at      timestamptz NOT NULL,   -- its log time
             booked_at        timestamptz NOT NULL);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.PostingSets} (posting_set_id);
         CREATE INDEX ON {schema}.{LedgerTables.PostingSets} (session_id);
         CREATE TABLE {schema}.{LedgerTables.Postings} (
             position         bigint      NOT NULL,
@@ -52,13 +55,13 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
             reference        text,
             source_positions bigint[]    NOT NULL,
             recorded_at      timestamptz NOT NULL,
-            booked_at        timestamptz NOT NULL,
-            PRIMARY KEY (position, line_no),
-            UNIQUE (posting_set_id, entry_no));
+            booked_at        timestamptz NOT NULL);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.Postings} (position, line_no);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.Postings} (posting_set_id, entry_no);
         CREATE INDEX ON {schema}.{LedgerTables.Postings} (account, position, line_no);
         CREATE INDEX ON {schema}.{LedgerTables.Postings} (session_id);
         CREATE TABLE {schema}.{LedgerTables.Cdrs} (
-            cdr_id              text        PRIMARY KEY,
+            cdr_id              text        NOT NULL,
             position            bigint      NOT NULL,
             line_no             integer     NOT NULL,
             session_id          text        NOT NULL,
@@ -71,13 +74,14 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
             total_excl_vat      numeric     NOT NULL,
             total_incl_vat      numeric,
             recorded_at         timestamptz NOT NULL,
-            cdr                 json        COMPRESSION lz4 NOT NULL,  -- kept as issued; see the Ledger README
-            UNIQUE (position, line_no));
+            cdr                 json        COMPRESSION lz4 NOT NULL);  -- kept as issued; see the Ledger README
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.Cdrs} (cdr_id);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.Cdrs} (position, line_no);
         CREATE INDEX ON {schema}.{LedgerTables.Cdrs} (session_id);
         CREATE INDEX ON {schema}.{LedgerTables.Cdrs} (last_updated);
         CREATE TABLE {schema}.{LedgerTables.Sessions} (
             transaction_id    integer     PRIMARY KEY,
-            session_id        text        NOT NULL UNIQUE,
+            session_id        text        NOT NULL,
             charge_point_id   text        NOT NULL,
             connector_id      integer     NOT NULL,
             id_tag            text        NOT NULL,
@@ -100,9 +104,10 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
             vat               numeric,
             total             numeric,
             priced_position   bigint);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.Sessions} (session_id);
         CREATE INDEX ON {schema}.{LedgerTables.Sessions} (charge_point_id, connector_id, started_at);
         CREATE TABLE {schema}.{LedgerTables.RefundRejections} (
-            position      bigint      PRIMARY KEY,
+            position      bigint      NOT NULL,
             complaint_id  text        NOT NULL,
             resolution_id text        NOT NULL,
             session_id    text,
@@ -110,11 +115,13 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
             currency      text,
             reason        text        NOT NULL,
             recorded_at   timestamptz NOT NULL);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.RefundRejections} (position);
         CREATE TABLE {schema}.{LedgerTables.TariffEvents} (
-            position  bigint PRIMARY KEY,
+            position  bigint NOT NULL,
             tariff_id text   NOT NULL,
             type      text   NOT NULL,
             data      text   NOT NULL);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.TariffEvents} (position);
         CREATE INDEX ON {schema}.{LedgerTables.TariffEvents} (tariff_id, position);
         CREATE TABLE {schema}.{LedgerTables.IdTagAccounts} (
             id_tag          text   PRIMARY KEY,   -- upper case
@@ -126,20 +133,22 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
             sample_index   integer     NOT NULL,
             at             timestamptz NOT NULL,
             register_wh    bigint      NOT NULL,
-            context        text        NOT NULL,
-            PRIMARY KEY (transaction_id, position, sample_index));
+            context        text        NOT NULL);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.SessionSamples} (transaction_id, position, sample_index);
         CREATE TABLE {schema}.{LedgerTables.ConnectorStatuses} (
-            position        bigint      PRIMARY KEY,
+            position        bigint      NOT NULL,
             charge_point_id text        NOT NULL,
             connector_id    integer     NOT NULL,
             at              timestamptz NOT NULL,
             status          text        NOT NULL);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.ConnectorStatuses} (position);
         CREATE INDEX ON {schema}.{LedgerTables.ConnectorStatuses} (charge_point_id, connector_id, at);
         CREATE TABLE {schema}.{LedgerTables.ComplaintSubjects} (
-            complaint_id text   PRIMARY KEY,
+            complaint_id text   NOT NULL,
             subject_kind text   NOT NULL,
             subject_id   text   NOT NULL,
             position     bigint NOT NULL);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.ComplaintSubjects} (complaint_id);
         """;
 
     /// <summary>Per session its status and effective charge, per account and currency its balance: a tariff or kWh fix lists the sessions it changed.</summary>
