@@ -39,7 +39,7 @@ internal static class IngestBenchmark
 
         var baselineTopics = new OcppTopics { MountPoint = $"bench{run}b/ocpp/" };
         var baselineTraffic = Traffic.Timed(baselineTopics, chargePoints, messages, _ => 1);
-        var baseline = await MeasureBaselineAsync(baselineTopics, baselineTraffic, run, cancellationToken);
+        var baseline = await MeasureBaselineAsync(baselineTopics, baselineTraffic, JitWarmUp.Rounds(baselineTopics, chargePoints, WarmUpRound, _ => 1), run, cancellationToken);
         Report("broker only (subscriber acks on receipt)", baseline);
 
         var topics = new OcppTopics { MountPoint = $"bench{run}i/ocpp/" };
@@ -69,14 +69,19 @@ internal static class IngestBenchmark
         return 0;
     }
 
-    private static async Task<Result> MeasureBaselineAsync(OcppTopics topics, Traffic traffic, string run, CancellationToken cancellationToken)
+    /// <summary>Warm-up rounds (<see cref="JitWarmUp"/>) of this many messages, at most <see cref="WarmUpRounds"/> of them.</summary>
+    private const int WarmUpRound = 5_000;
+
+    private const int WarmUpRounds = 30;
+
+    private static async Task<Result> MeasureBaselineAsync(OcppTopics topics, Traffic traffic, Func<int, Traffic> warmUp, string run, CancellationToken cancellationToken)
     {
         await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, Username = Username, Password = Password, ClientId = $"bench-base-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0, ReceiveMaximum = ushort.MaxValue });
         await subscriber.StartAsync(cancellationToken);
         await subscriber.SubscribeAsync([MqttSubscription.Shared($"base{run}", topics.Filter(OcppTopicKind.Upstream))], cancellationToken);
         var latencies = new ConcurrentBag<long>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var count = 0;
+        var (warmUpCount, count) = (0, 0);
         var reading = Task.Run(
             async () =>
             {
@@ -86,15 +91,19 @@ internal static class IngestBenchmark
                     if (traffic.IndexOf(message.Payload.Span) is { } index)
                     {
                         latencies.Add(Stopwatch.GetTimestamp() - traffic.PublishedAt[index]);
+                        if (++count == traffic.Count)
+                        {
+                            done.TrySetResult();
+                        }
                     }
-
-                    if (++count == traffic.Count)
+                    else
                     {
-                        done.TrySetResult();
+                        Interlocked.Increment(ref warmUpCount);
                     }
                 }
             },
             cancellationToken);
+        Console.WriteLine("broker only " + await WarmUpAsync(warmUp, () => Volatile.Read(ref warmUpCount), run, cancellationToken));
         var elapsed = await PublishAsync(traffic, done.Task, run, cancellationToken);
         return new Result(traffic.Count, elapsed, latencies.ToArray());
     }
@@ -123,22 +132,27 @@ internal static class IngestBenchmark
                 }
             },
             cancellationToken);
-        var setup = Traffic.Setup(topics, chargePoints);
+        // The charge points after the measured ones are the warm-up's.
+        var setup = Traffic.Setup(topics, 2 * chargePoints);
         var setupClock = Stopwatch.StartNew();
-        await PublishAsync(setup, WaitUntilAsync(() => transactionIds.Count == chargePoints, cancellationToken), run + "s", cancellationToken);
+        await PublishAsync(setup, WaitUntilAsync(() => transactionIds.Count == setup.Count / 2, cancellationToken), run + "s", cancellationToken);
         Console.WriteLine($"setup: {setup.Count:N0} boots and starts in {setupClock.Elapsed.TotalSeconds:0.0} s");
 
         var traffic = Traffic.Timed(topics, chargePoints, messages, cp => transactionIds[cp]);
         MeasureDecode(settings, topics, traffic);
         var latencies = new ConcurrentBag<long>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var acknowledged = 0;
+        var (warmUpAcknowledged, acknowledged) = (0, 0);
         host.Acknowledged += batch =>
         {
             var now = Stopwatch.GetTimestamp();
             foreach (var delivery in batch)
             {
-                if (delivery.Message is InboundMessage.Call call && Traffic.IndexOf(call.UniqueId) is { } index)
+                if (delivery.Message is not InboundMessage.Call call)
+                {
+                    continue;
+                }
+                if (traffic.IndexOf(call.UniqueId) is { } index)
                 {
                     latencies.Add(now - traffic.PublishedAt[index]);
                     if (Interlocked.Increment(ref acknowledged) == traffic.Count)
@@ -146,13 +160,19 @@ internal static class IngestBenchmark
                         done.TrySetResult();
                     }
                 }
+                else if (Traffic.IsWarmUp(call.UniqueId))
+                {
+                    Interlocked.Increment(ref warmUpAcknowledged);
+                }
             }
         };
+        Console.WriteLine("ingest " + await WarmUpAsync(JitWarmUp.Rounds(topics, chargePoints, WarmUpRound, cp => transactionIds[cp]), () => Volatile.Read(ref warmUpAcknowledged), run, cancellationToken));
         var firstPosition = await LastPositionAsync(connectionString, cancellationToken);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var jit = System.Runtime.JitInfo.GetCompilationTime();
         var before = Enum.GetValues<StageTimes.Stage>().Select(s => host.Pipeline.Stages[s]).ToArray();
         var elapsed = await PublishAsync(traffic, done.Task, run + "t", cancellationToken);
-        Console.WriteLine($"ingest process CPU (pipeline + publisher): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s; cached streams {host.Pipeline.CachedStreams:N0}");
+        Console.WriteLine($"ingest process CPU (pipeline + publisher): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s (JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s); cached streams {host.Pipeline.CachedStreams:N0}");
         Console.WriteLine("stages (wall time, µs per message): " + string.Join(", ", Enum.GetValues<StageTimes.Stage>().Select(s =>
             $"{s.ToString().ToLowerInvariant()} {(host.Pipeline.Stages[s] - before[(int)s]).TotalMicroseconds / traffic.Count:0.0}")));
         await ReportCommitShapeAsync(connectionString, firstPosition, traffic.Count, cancellationToken);
@@ -308,6 +328,17 @@ internal static class IngestBenchmark
         await Task.WhenAll(publishes);
         await done.WaitAsync(TimeSpan.FromMinutes(3), cancellationToken);
         return clock.Elapsed;
+    }
+
+    /// <summary>Publishes warm-up rounds, each waited for until <paramref name="processed"/> counts it.</summary>
+    private static async Task<string> WarmUpAsync(Func<int, Traffic> rounds, Func<int> processed, string run, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        return await JitWarmUp.RunAsync(rounds, WarmUpRounds, async round =>
+        {
+            sent += round.Count;
+            await PublishAsync(round, WaitUntilAsync(() => processed() >= sent, cancellationToken), run + "w", cancellationToken);
+        });
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)

@@ -27,6 +27,9 @@ internal static class LagBenchmark
     private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
 
+    /// <summary>At most this many seconds of warm-up traffic go before the measured part, a second per round (<see cref="JitWarmUp"/>).</summary>
+    private const int WarmUpSeconds = 15;
+
     /// <summary>The sampled series of the log's commit-safe head: when an event became readable, i.e. committed.</summary>
     private const string Committed = "(committed)";
 
@@ -72,18 +75,37 @@ internal static class LagBenchmark
         var traffic = Traffic.Timed(topics, chargePoints, rate * seconds, cp => transactionIds[cp]);
         var ackedAt = new long[traffic.Count];
         var acknowledged = 0;
+        var warmUpAcknowledged = 0;
         host.Acknowledged += batch =>
         {
             var now = Stopwatch.GetTimestamp();
             foreach (var delivery in batch)
             {
-                if (delivery.Message is InboundMessage.Call call && Traffic.IndexOf(call.UniqueId) is { } index && index < ackedAt.Length)
+                if (delivery.Message is not InboundMessage.Call call)
+                {
+                    continue;
+                }
+                if (traffic.IndexOf(call.UniqueId) is { } index)
                 {
                     ackedAt[index] = now;
                     Interlocked.Increment(ref acknowledged);
                 }
+                else if (Traffic.IsWarmUp(call.UniqueId))
+                {
+                    Interlocked.Increment(ref warmUpAcknowledged);
+                }
             }
         };
+        var warmUpSent = 0;
+        var warmHead = setupHead;
+        Print(await JitWarmUp.RunAsync(JitWarmUp.Rounds(topics, chargePoints, rate, cp => transactionIds[cp]), WarmUpSeconds, async round =>
+        {
+            warmUpSent += round.Count;
+            await PublishPacedAsync(publisher, round, rate, cancellationToken);
+            await WaitAsync(() => Task.FromResult(Volatile.Read(ref warmUpAcknowledged) >= warmUpSent), "the warm-up to be acknowledged", cancellationToken);
+            warmHead = await HeadAsync(dataSource, cancellationToken);
+            await WaitAsync(async () => (await CheckpointsAsync(dataSource, cancellationToken)).Values.All(c => c.CompareTo(warmHead) >= 0), "projections to catch up with the warm-up", cancellationToken);
+        }));
         using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sampler = SampleAsync(dataSource, projections.Select(p => p.Name).Append(Committed), stopSampler.Token);
         var publishing = await PublishPacedAsync(publisher, traffic, rate, cancellationToken);
@@ -99,7 +121,7 @@ internal static class LagBenchmark
         await stopProjector.CancelAsync();
         await projector;
 
-        var lastEvents = await LastEventPerMessageAsync(dataSource, setupHead, traffic.Count, cancellationToken);
+        var lastEvents = await LastEventPerMessageAsync(dataSource, warmHead, traffic, cancellationToken);
         var ingestLatencies = Enumerable.Range(0, traffic.Count).Select(i => ackedAt[i] - traffic.PublishedAt[i]).ToArray();
         Print($"ingest publish → acknowledged (committed, replied): {Quantiles(ingestLatencies)}; load average {LoadAverage()}");
         var worst = 0.0;
@@ -126,7 +148,7 @@ internal static class LagBenchmark
         return 0;
     }
 
-    /// <summary>Every charge point boots and starts a transaction (not timed); the replies give the transaction ids.</summary>
+    /// <summary>Every charge point, and as many for the warm-up, boots and starts a transaction (not timed); the replies give the transaction ids.</summary>
     private static async Task<Dictionary<int, int>> SetUpAsync(MqttClient publisher, OcppTopics topics, int chargePoints, string run, CancellationToken cancellationToken)
     {
         await using var gateway = await ConnectAsync($"bench-lag-gw-{run}", cancellationToken);
@@ -146,10 +168,10 @@ internal static class LagBenchmark
                 }
             }
         }, CancellationToken.None);
-        var setup = Traffic.Setup(topics, chargePoints);
+        var setup = Traffic.Setup(topics, 2 * chargePoints);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, setup.Count).Select(i => publisher.PublishAsync(setup.Topics[i], setup.Payloads[i], MqttQos.AtLeastOnce, cancellationToken: cancellationToken)));
-        await WaitAsync(() => Task.FromResult(transactionIds.Count == chargePoints), "every StartTransaction to be answered", cancellationToken);
+        await WaitAsync(() => Task.FromResult(transactionIds.Count == 2 * chargePoints), "every StartTransaction to be answered", cancellationToken);
         await stop.CancelAsync();
         try
         {
@@ -235,9 +257,9 @@ internal static class LagBenchmark
     }
 
     /// <summary>The last event (commit order) of each timed message "m{index}": the message is visible once a checkpoint covers it.</summary>
-    private static async Task<Checkpoint?[]> LastEventPerMessageAsync(NpgsqlDataSource dataSource, Checkpoint after, int count, CancellationToken cancellationToken)
+    private static async Task<Checkpoint?[]> LastEventPerMessageAsync(NpgsqlDataSource dataSource, Checkpoint after, Traffic traffic, CancellationToken cancellationToken)
     {
-        var last = new Checkpoint?[count];
+        var last = new Checkpoint?[traffic.Count];
         await using var command = dataSource.CreateCommand("""
             SELECT metadata->>'ocppMessageId', transaction_id::text::bigint, position FROM events
             WHERE (transaction_id, position) > ($1::text::xid8, $2) AND metadata->>'ocppMessageId' LIKE 'm%'
@@ -247,7 +269,7 @@ internal static class LagBenchmark
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (Traffic.IndexOf(reader.GetString(0)) is { } index && index < count)
+            if (traffic.IndexOf(reader.GetString(0)) is { } index)
             {
                 var checkpoint = new Checkpoint((ulong)reader.GetInt64(1), reader.GetInt64(2));
                 if (last[index] is not { } seen || checkpoint.CompareTo(seen) > 0)

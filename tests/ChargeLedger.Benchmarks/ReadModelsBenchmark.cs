@@ -58,10 +58,12 @@ internal static class ReadModelsBenchmark
         {
             using var process = System.Diagnostics.Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
+            var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
             var report = await rebuilder.RebuildAsync(projection, cancellationToken).ConfigureAwait(false);
             process.Refresh();
             var cpuPerEvent = (process.TotalProcessorTime - cpu).TotalMicroseconds / report.EventsApplied;
-            Print($"{RebuildFigures.Describe(report, readRate)}; client CPU {cpuPerEvent:0.0} us/event; load average {LoadAverage()}");
+            Print($"{RebuildFigures.Describe(report, readRate)}; client CPU {cpuPerEvent:0.0} us/event; JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s for {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted:N0} methods; load average {LoadAverage()}");
         }
         return 0;
     }

@@ -5,16 +5,24 @@ using NodaTime;
 
 namespace ChargeLedger.Benchmarks;
 
-/// <summary>Pre-built messages (topic, EMQX JSON) with UniqueIds "m{index}" so acknowledgements map back to publish times.</summary>
+/// <summary>
+/// Pre-built messages (topic, EMQX JSON) with UniqueIds "m{index}" so acknowledgements map back to publish times.
+/// Warm-up traffic (<see cref="JitWarmUp"/>) is numbered from <see cref="WarmUpIndexBase"/>, so it never maps back.
+/// </summary>
 internal sealed class Traffic
 {
     private static readonly byte[] Marker = Encoding.UTF8.GetBytes("\"UniqueId\":\"m");
 
-    private Traffic(List<(string Topic, byte[] Payload)> messages)
+    public const int WarmUpIndexBase = 1_000_000_000;
+
+    private readonly int firstIndex;
+
+    private Traffic(IReadOnlyList<(string Topic, byte[] Payload)> messages, int firstIndex = 0)
     {
         Topics = messages.Select(m => m.Topic).ToArray();
         Payloads = messages.Select(m => m.Payload).ToArray();
         PublishedAt = new long[messages.Count];
+        this.firstIndex = firstIndex;
     }
 
     public string[] Topics { get; }
@@ -38,7 +46,11 @@ internal sealed class Traffic
         return new Traffic(list);
     }
 
-    public static Traffic Timed(OcppTopics topics, int chargePoints, int count, Func<int, int> transactionOf)
+    /// <summary>
+    /// <paramref name="count"/> messages from charge points <paramref name="firstChargePoint"/> onwards (mostly MeterValues),
+    /// ending with a StopTransaction of up to one in twenty of them; UniqueIds numbered from <paramref name="firstIndex"/>.
+    /// </summary>
+    public static Traffic Timed(OcppTopics topics, int chargePoints, int count, Func<int, int> transactionOf, int firstChargePoint = 0, int firstIndex = 0)
     {
         var random = new Random(42);
         var start = SystemClock.Instance.GetCurrentInstant();
@@ -47,29 +59,36 @@ internal sealed class Traffic
         var stops = Math.Min(chargePoints, count / 20);
         for (var i = 0; i < count - stops; i++)
         {
-            var cp = random.Next(chargePoints);
+            var n = random.Next(chargePoints);
+            var cp = firstChargePoint + n;
             var time = OcppDateTime.Format(start + Duration.FromMilliseconds(i));
             var roll = random.Next(100);
             list.Add(roll switch
             {
-                < 90 => Call(topics, cp, $"m{i}", "MeterValues", MeterValues(transactionOf(cp), time, cp * 1000 + (register[cp] += random.Next(1, 50)))),
-                < 95 => Call(topics, cp, $"m{i}", "Heartbeat", "{}"),
-                < 99 => Call(topics, cp, $"m{i}", "StatusNotification", $$"""{"connectorId":1,"errorCode":"NoError","status":"Charging","timestamp":"{{time}}"}"""),
-                _ => Call(topics, cp, $"m{i}", "Authorize", $$"""{"idTag":"TAG{{cp}}"}"""),
+                < 90 => Call(topics, cp, $"m{firstIndex + i}", "MeterValues", MeterValues(transactionOf(cp), time, cp * 1000 + (register[n] += random.Next(1, 50)))),
+                < 95 => Call(topics, cp, $"m{firstIndex + i}", "Heartbeat", "{}"),
+                < 99 => Call(topics, cp, $"m{firstIndex + i}", "StatusNotification", $$"""{"connectorId":1,"errorCode":"NoError","status":"Charging","timestamp":"{{time}}"}"""),
+                _ => Call(topics, cp, $"m{firstIndex + i}", "Authorize", $$"""{"idTag":"TAG{{cp}}"}"""),
             });
         }
 
-        for (var cp = 0; cp < stops; cp++)
+        for (var n = 0; n < stops; n++)
         {
-            var time = OcppDateTime.Format(start + Duration.FromMilliseconds(count + cp));
-            list.Add(Call(topics, cp, $"m{list.Count}", "StopTransaction", $$"""{"transactionId":{{transactionOf(cp)}},"meterStop":{{cp * 1000 + register[cp] + 1}},"timestamp":"{{time}}","reason":"EVDisconnected"}"""));
+            var cp = firstChargePoint + n;
+            var time = OcppDateTime.Format(start + Duration.FromMilliseconds(count + n));
+            list.Add(Call(topics, cp, $"m{firstIndex + list.Count}", "StopTransaction", $$"""{"transactionId":{{transactionOf(cp)}},"meterStop":{{cp * 1000 + register[n] + 1}},"timestamp":"{{time}}","reason":"EVDisconnected"}"""));
         }
 
-        return new Traffic(list);
+        return new Traffic(list, firstIndex);
     }
 
-    public static int? IndexOf(string uniqueId) =>
-        uniqueId.Length > 1 && uniqueId[0] == 'm' && int.TryParse(uniqueId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : null;
+    /// <summary>Whether <paramref name="uniqueId"/> is a warm-up message's.</summary>
+    public static bool IsWarmUp(string uniqueId) =>
+        uniqueId.Length > 1 && uniqueId[0] == 'm' && int.TryParse(uniqueId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index >= WarmUpIndexBase;
+
+    /// <summary>The index of the message with <paramref name="uniqueId"/> in this traffic, null for any other message.</summary>
+    public int? IndexOf(string uniqueId) =>
+        uniqueId.Length > 1 && uniqueId[0] == 'm' && int.TryParse(uniqueId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? Local(index) : null;
 
     public int? IndexOf(ReadOnlySpan<byte> payload)
     {
@@ -81,8 +100,10 @@ internal sealed class Traffic
 
         var digits = payload[(at + Marker.Length)..];
         var end = digits.IndexOf((byte)'"');
-        return int.TryParse(digits[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : null;
+        return int.TryParse(digits[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? Local(index) : null;
     }
+
+    private int? Local(int index) => index >= firstIndex && index - firstIndex < Count ? index - firstIndex : null;
 
     private static string MeterValues(int transactionId, string time, long wh) =>
         $$"""{"connectorId":1,"transactionId":{{transactionId}},"meterValue":[{"timestamp":"{{time}}","sampledValue":[{"value":"{{wh}}","context":"Sample.Periodic","measurand":"Energy.Active.Import.Register","location":"Outlet","unit":"Wh"},{"value":"7360.5","measurand":"Power.Active.Import","unit":"W"}]}]}""";
