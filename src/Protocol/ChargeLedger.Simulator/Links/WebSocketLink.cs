@@ -76,6 +76,11 @@ public sealed class WebSocketLink(string chargePointId, SimulatorOptions options
         {
             await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A socket aborted under a send (the gateway killed) surfaces as a cancellation nobody asked for: a lost connection.
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, ex);
+        }
         finally
         {
             _sendLock.Release();
