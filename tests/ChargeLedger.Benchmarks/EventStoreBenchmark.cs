@@ -294,8 +294,8 @@ internal static class EventStoreBenchmark
                 await copy.WriteAsync(version, NpgsqlDbType.Bigint, cancellationToken);
                 await copy.WriteAsync(row.EventId, NpgsqlDbType.Uuid, cancellationToken);
                 await copy.WriteAsync(row.Type, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(Encoding.UTF8.GetString(row.Data.Span), NpgsqlDbType.Jsonb, cancellationToken);
-                await copy.WriteAsync(MetadataText(row.Metadata), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(Encoding.UTF8.GetString(row.Data.Span), NpgsqlDbType.Json, cancellationToken);
+                await copy.WriteAsync(MetadataText(row.Metadata), NpgsqlDbType.Json, cancellationToken);
                 await copy.WriteAsync(SHA256.HashData(row.Data.Span), NpgsqlDbType.Bytea, cancellationToken);
             }
             await copy.CompleteAsync(cancellationToken);

@@ -21,7 +21,7 @@ public sealed class AppendTests() : StoreContext("es_append")
         Assert.Equal([first.EventId, second.EventId], events.Select(e => e.EventId));
         Assert.Equal([0L, 1L], events.Select(e => e.StreamVersion));
         Assert.Equal(metadata, events[0].Metadata);
-        Assert.Equal("""{"a": "x", "b": 2}""", Encoding.UTF8.GetString(events[0].Data.Span));
+        Assert.Equal("""{"b": 2, "a": "x"}""", Encoding.UTF8.GetString(events[0].Data.Span)); // as written, not re-encoded
         Assert.Equal(result.FirstPosition, events[0].Position);
         Assert.Equal(32, events[0].Hash.Length);
         Assert.True((await Store.VerifyStreamAsync("cp-1", default)).Valid);

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace ChargeLedger.EventStore.Tests;
 
 public sealed class HashChainTests() : StoreContext("es_chain")
@@ -17,6 +19,23 @@ public sealed class HashChainTests() : StoreContext("es_chain")
     }
 
     [Fact]
+    public async Task GivenALogWrittenWhileEventsWereJsonb_WhenMigratedToJson_ThenItVerifiesAndReadsBackTheSameEvents()
+    {
+        var metadata = new EventMetadata(Guid.NewGuid(), null, "mqtt", "ocpp/é/up", "cp\"1", "m\n1\t", NodaTime.Instant.FromUnixTimeTicks(1), null, "[2,\"x\",{}]\u2028<>&'\\");
+        await Store.AppendAsync(Unit("c-migrated", ExpectedVersion.NoStream,
+            Event("""{"z": 1.50, "a": [1e2, -0.0, 3E-2], "s": "\u00e9\"\n/"}"""), Event("[]", metadata: metadata)), default);
+        // What a log written before schema 0500 holds: jsonb's rewrite of every event's text.
+        await ExecuteAsync("ALTER TABLE events ALTER COLUMN data TYPE jsonb USING data::jsonb, ALTER COLUMN metadata TYPE jsonb USING metadata::jsonb");
+
+        await ExecuteAsync(SchemaMigrator.Scripts.Single(s => s.Name == "0500_events_json.sql").Sql);
+
+        Assert.Equal(new ChainVerification("c-migrated", 2, true, null, null), await Store.VerifyStreamAsync("c-migrated", default));
+        var events = await Store.ReadStreamAsync("c-migrated", 0, 10, default);
+        Assert.Equal("""{"a": [100, 0.0, 0.03], "s": "é\"\n/", "z": 1.50}""", Encoding.UTF8.GetString(events[0].Data.Span));
+        Assert.Equal(metadata, events[1].Metadata);
+    }
+
+    [Fact]
     public async Task GivenARowAlteredByHand_WhenVerifying_ThenTheFirstBrokenLinkIsThatVersion()
     {
         await Store.AppendAsync(Unit("c-tamper", ExpectedVersion.NoStream, Event(), Event(), Event(), Event(), Event()), default);
@@ -33,7 +52,7 @@ public sealed class HashChainTests() : StoreContext("es_chain")
     public async Task GivenMetadataAlteredByHand_WhenVerifying_ThenThatVersionIsReported()
     {
         await Store.AppendAsync(Unit("c-meta", ExpectedVersion.NoStream, Event(), Event()), default);
-        await ExecuteAsync("""UPDATE events SET metadata = metadata || '{"source": "forged"}' WHERE stream_id = 'c-meta' AND stream_version = 1""");
+        await ExecuteAsync("""UPDATE events SET metadata = (metadata::jsonb || '{"source": "forged"}')::json WHERE stream_id = 'c-meta' AND stream_version = 1""");
 
         Assert.Equal(1, (await Store.VerifyStreamAsync("c-meta", default)).FirstBrokenVersion);
     }

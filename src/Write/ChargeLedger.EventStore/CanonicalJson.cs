@@ -8,7 +8,8 @@ namespace ChargeLedger.EventStore;
 /// <summary>
 /// The form of a JSON value that survives a round trip through jsonb: PostgreSQL reorders object keys, keeps
 /// the last of duplicate keys, re-escapes strings and rewrites numbers (1e2 → 100). The hash chain is computed
-/// over this form, so verification can re-derive it from the stored jsonb text exactly: keys sorted ordinally
+/// over this form, so verification can re-derive it exactly from the stored text, whether written as json (schema
+/// 0500 on) or rendered from the jsonb that held it before: keys sorted ordinally
 /// with the last duplicate winning, strings re-encoded by one fixed encoder, numbers reduced to
 /// digits-and-exponent by value. It also validates: input jsonb would reject is rejected here first.
 /// </summary>

@@ -37,7 +37,7 @@ public sealed record EventMetadata(
     public static EventMetadata Unread { get; } = new();
 }
 
-/// <summary>An event to append. <paramref name="Data"/> is UTF-8 JSON, stored as given (jsonb).</summary>
+/// <summary>An event to append. <paramref name="Data"/> is UTF-8 JSON, stored as given (json: the text, not re-encoded).</summary>
 public sealed record EventData(Guid EventId, string Type, ReadOnlyMemory<byte> Data, EventMetadata Metadata);
 
 /// <summary>Events for one stream with that stream's expectation.</summary>

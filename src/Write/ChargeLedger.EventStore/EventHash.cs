@@ -9,7 +9,7 @@ namespace ChargeLedger.EventStore;
 /// The per-stream hash chain: hash(n) = SHA-256(hash(n-1) || canonical bytes of event n), with 32 zero bytes
 /// before the first event. Canonical bytes: stream id, version (int64 big-endian), event id (16 bytes,
 /// big-endian), type, canonical data, canonical metadata; strings and JSON each prefixed by their int32
-/// big-endian length. JSON is in <see cref="CanonicalJson"/> form, so it can be re-derived from jsonb.
+/// big-endian length. JSON is in <see cref="CanonicalJson"/> form, so it can be re-derived from the stored text (and from jsonb, which logs before schema 0500 held).
 /// </summary>
 internal static class EventHash
 {

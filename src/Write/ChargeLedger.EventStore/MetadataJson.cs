@@ -5,7 +5,7 @@ using NodaTime.Text;
 
 namespace ChargeLedger.EventStore;
 
-/// <summary>EventMetadata as stored in the jsonb <c>metadata</c> column; absent values are omitted.</summary>
+/// <summary>EventMetadata as stored in the json <c>metadata</c> column; absent values are omitted.</summary>
 internal static class MetadataJson
 {
     // Every appended event serializes its metadata: one buffer per thread instead of one per event.

@@ -382,7 +382,7 @@ public sealed partial class PostgresEventStore
         }
         batch.BatchCommands.Add(Command("""
             INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, hash)
-            SELECT s, v, i, t, d::jsonb, m::jsonb, h FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bytea[]) AS r(s, v, i, t, d, m, h)
+            SELECT s, v, i, t, d::json, m::json, h FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bytea[]) AS r(s, v, i, t, d, m, h)
             RETURNING stream_id, stream_version, position
             """,
             Param(streamIds), Param(versions), Param(eventIds), Param(types), Param(data), Param(metadata), Param(hashes)));
@@ -426,7 +426,7 @@ public sealed partial class PostgresEventStore
         await FinishCopyAsync(connection, state, commit, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The JSON columns go as the UTF-8 bytes they are (binary jsonb is a version byte and the text): no string round trip.</summary>
+    /// <summary>The JSON columns go as the UTF-8 bytes they are (binary json is the text itself): no string round trip.</summary>
     private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, Row row, CancellationToken cancellationToken)
     {
         await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
@@ -434,8 +434,8 @@ public sealed partial class PostgresEventStore
         await copy.WriteAsync(row.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
         await copy.WriteAsync(row.Event.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
         await copy.WriteAsync(row.Event.Type, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await copy.WriteAsync(row.Event.Data, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await copy.WriteAsync(row.Event.Metadata, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await copy.WriteAsync(row.Event.Data, NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
+        await copy.WriteAsync(row.Event.Metadata, NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
         await copy.WriteAsync(row.Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
     }
 

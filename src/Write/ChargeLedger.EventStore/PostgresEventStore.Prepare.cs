@@ -168,7 +168,7 @@ public sealed partial class PostgresEventStore
         !string.IsNullOrEmpty(value) && value.Length <= limits.MaxNameLength && !value.Contains('\0', StringComparison.Ordinal);
 
     /// <summary>
-    /// An event ready to write. <see cref="Data"/> is the caller's UTF-8 JSON, stored as given (jsonb);
+    /// An event ready to write. <see cref="Data"/> is the caller's UTF-8 JSON, stored as given (json);
     /// <see cref="Metadata"/> is both what is stored and its canonical form (see <see cref="MetadataJson"/>).
     /// </summary>
     private sealed record PreparedEvent(Guid EventId, string Type, ReadOnlyMemory<byte> Data, byte[] CanonicalData, byte[] Metadata);

@@ -85,7 +85,7 @@ public sealed class AuditTrailTests
         await db.ProjectAsync();
         // The role owns the event table: an insider lowering the billed energy by hand.
         await db.ExecuteAsync("""
-            UPDATE events SET data = jsonb_set(data, '{meterStop}', '2000') WHERE stream_id = 'transaction-52' AND type = 'TransactionStopped'
+            UPDATE events SET data = jsonb_set(data::jsonb, '{meterStop}', '2000')::json WHERE stream_id = 'transaction-52' AND type = 'TransactionStopped'
             """);
 
         var trail = await new AuditTrailQuery(db.DataSource).ForTransactionAsync(52, null, CancellationToken.None);
