@@ -1,4 +1,5 @@
 using System.Text;
+using ChargeLedger.Primitives;
 using NodaTime;
 using NodaTime.Text;
 

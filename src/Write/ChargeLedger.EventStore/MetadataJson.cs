@@ -1,3 +1,4 @@
+using ChargeLedger.Primitives;
 using System.Text;
 using System.Text.Json;
 using NodaTime;
@@ -91,48 +92,13 @@ internal static class MetadataJson
     /// <summary>The ISO-8601 text of <see cref="InstantPattern.ExtendedIso"/> (fraction without trailing zeros), written without the pattern engine.</summary>
     internal static void WriteInstant(Instant instant, ByteBuffer output)
     {
-        var utc = instant.InUtc().LocalDateTime;
-        if (utc.Year is < 1 or > 9999)
+        if (IsoInstantUtf8.TryFormat(instant, output.GetSpan(IsoInstantUtf8.MaxLength), out var written))
+        {
+            output.Advance(written);
+        }
+        else
         {
             output.Write(Encoding.UTF8.GetBytes(InstantPattern.ExtendedIso.Format(instant)));
-            return;
-        }
-        var span = output.GetSpan(30);
-        Digits(span, utc.Year, 4);
-        span[4] = (byte)'-';
-        Digits(span[5..], utc.Month, 2);
-        span[7] = (byte)'-';
-        Digits(span[8..], utc.Day, 2);
-        span[10] = (byte)'T';
-        Digits(span[11..], utc.Hour, 2);
-        span[13] = (byte)':';
-        Digits(span[14..], utc.Minute, 2);
-        span[16] = (byte)':';
-        Digits(span[17..], utc.Second, 2);
-        var length = 19;
-        var nanoseconds = utc.NanosecondOfSecond;
-        if (nanoseconds > 0)
-        {
-            span[length++] = (byte)'.';
-            var digits = 9;
-            while (nanoseconds % 10 == 0)
-            {
-                nanoseconds /= 10;
-                digits--;
-            }
-            Digits(span[length..], nanoseconds, digits);
-            length += digits;
-        }
-        span[length++] = (byte)'Z';
-        output.Advance(length);
-    }
-
-    private static void Digits(Span<byte> span, int value, int count)
-    {
-        for (var i = count - 1; i >= 0; i--)
-        {
-            span[i] = (byte)('0' + value % 10);
-            value /= 10;
         }
     }
 

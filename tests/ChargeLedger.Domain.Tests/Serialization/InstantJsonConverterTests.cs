@@ -49,4 +49,22 @@ public sealed class InstantJsonConverterTests
             Assert.Equal(instant, JsonSerializer.Deserialize<Instant>(json, Options));
         }
     }
+
+    [Theory]
+    [InlineData("\"2026-11-21T10:00:00.5\\u005A\"")]   // escaped: read by the pattern
+    [InlineData("\"-0005-06-01T12:00:00Z\"")]            // before year one
+    public void GivenTextOutsideThePlainUtf8Shape_WhenRead_ThenThePatternReadsIt(string json)
+    {
+        var text = JsonSerializer.Deserialize<string>(json)!;
+
+        Assert.Equal(InstantPattern.ExtendedIso.Parse(text).Value, JsonSerializer.Deserialize<Instant>(json, Options));
+    }
+
+    [Fact]
+    public void GivenTextThatIsNoInstant_WhenRead_ThenTheErrorNamesIt()
+    {
+        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Instant>("\"2026-02-30T10:00:00Z\"", Options));
+
+        Assert.Contains("2026-02-30T10:00:00Z", error.Message, StringComparison.Ordinal);
+    }
 }

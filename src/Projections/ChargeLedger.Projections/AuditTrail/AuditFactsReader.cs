@@ -4,6 +4,7 @@ using ChargeLedger.Domain.Serialization;
 using ChargeLedger.Domain.Shared;
 using ChargeLedger.Domain.Transactions;
 using ChargeLedger.EventStore;
+using ChargeLedger.Primitives;
 using NodaTime;
 using NodaTime.Text;
 
