@@ -172,52 +172,6 @@ internal static class EventStoreBenchmark
         double StoreRate, double CopyRate, double StoreMs, double CopyMs, double StoreCpuMs, double CopyCpuMs, double StoreServerCpuMs, double CopyServerCpuMs);
 
     /// <summary>
-    /// CPU time of the server processes serving the benchmark's database, from /proc (the server runs on this
-    /// machine). The kernel counts in clock ticks (10 ms), so only averages over many batches mean anything.
-    /// </summary>
-    private sealed class ServerCpu(NpgsqlDataSource dataSource)
-    {
-        private static readonly double MillisecondsPerTick = 1000.0 / 100;
-        private int[] pids = [];
-
-        /// <summary>Finds the current server processes (outside the measured span), then reads their CPU.</summary>
-        public async Task<long> SampleAsync()
-        {
-            await using var command = dataSource.CreateCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database()");
-            await using var reader = await command.ExecuteReaderAsync();
-            var found = new List<int>();
-            while (await reader.ReadAsync())
-            {
-                found.Add(reader.GetInt32(0));
-            }
-            pids = [.. found];
-            return Ticks();
-        }
-
-        public TimeSpan Since(long ticks) => TimeSpan.FromMilliseconds((Ticks() - ticks) * MillisecondsPerTick);
-
-        private long Ticks()
-        {
-            var total = 0L;
-            foreach (var pid in pids)
-            {
-                try
-                {
-                    // utime and stime are fields 14 and 15; the command name (field 2) is in parentheses and may hold spaces.
-                    var stat = File.ReadAllText($"/proc/{pid}/stat");
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    total += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
-                }
-                catch (IOException)
-                {
-                    // The process ended (a pooled connection closed); its last ticks are lost either way.
-                }
-            }
-            return total;
-        }
-    }
-
-    /// <summary>
     /// What the ingest hands the store per group commit: 1,000 units (one per message), each appending one event to
     /// a charge point stream and one to a transaction stream with exact expected versions; 250 charge points and
     /// 250 transactions per commit, drawn in turn from 5,000 of each, so each stream gets 4 events in 4 units.

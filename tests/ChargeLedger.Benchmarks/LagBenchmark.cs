@@ -24,7 +24,7 @@ namespace ChargeLedger.Benchmarks;
 /// </summary>
 internal static class LagBenchmark
 {
-    private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan SamplePeriod = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
 
     /// <summary>At most this many seconds of warm-up traffic go before the measured part, a second per round (<see cref="JitWarmUp"/>).</summary>
@@ -43,15 +43,18 @@ internal static class LagBenchmark
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         var chargePoints = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;
         await using var database = await TestDatabase.CreateMigratedAsync("bench_lag", cancellationToken);
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        await using var store = new PostgresEventStore(dataSource);
+        // One pool per role, named, as the separate processes would have: the server's work shows per role in pg_stat_activity.
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString + ";Application Name=bench-lag-sampler");
+        await using var projectorSource = NpgsqlDataSource.Create(database.ConnectionString + ";Application Name=bench-lag-projector");
+        await using var store = new PostgresEventStore(projectorSource);
+        await using var log = new PostgresEventStore(dataSource);
         var run = Guid.NewGuid().ToString("N")[..8];
         var topics = new OcppTopics { MountPoint = $"bench{run}l/ocpp/" };
         Print($"{rate:N0} msg/s for {seconds} s from {chargePoints:N0} charge points, QoS 1, Mosquitto {TestServices.MqttHost}:{TestServices.MqttPort}; load average {LoadAverage()}");
 
         await using var host = await IngestHost.StartAsync(new IngestSettings
         {
-            PostgresConnectionString = database.ConnectionString,
+            PostgresConnectionString = database.ConnectionString + ";Application Name=bench-lag-ingest",
             MqttHost = TestServices.MqttHost,
             MqttPort = TestServices.MqttPort,
             MqttUsername = Username,
@@ -67,9 +70,9 @@ internal static class LagBenchmark
 
         var projections = ProjectionCatalog.CreateDefault().All;
         using var stopProjector = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var projector = new ProjectionHost(store, dataSource, projections, new ProjectionRunnerOptions { Log = line => Console.Error.WriteLine("  projector: " + line) })
+        var projector = new ProjectionHost(store, projectorSource, projections, new ProjectionRunnerOptions { Log = line => Console.Error.WriteLine("  projector: " + line) })
             .RunAsync(stopProjector.Token);
-        var setupHead = await HeadAsync(dataSource, cancellationToken);
+        var setupHead = await log.ReadHeadAsync(cancellationToken);
         await WaitAsync(async () => (await CheckpointsAsync(dataSource, cancellationToken)).Values.All(c => c.CompareTo(setupHead) >= 0) , "projections to catch up with the setup", cancellationToken);
 
         var traffic = Traffic.Timed(topics, chargePoints, rate * seconds, cp => transactionIds[cp]);
@@ -103,19 +106,21 @@ internal static class LagBenchmark
             warmUpSent += round.Count;
             await PublishPacedAsync(publisher, round, rate, cancellationToken);
             await WaitAsync(() => Task.FromResult(Volatile.Read(ref warmUpAcknowledged) >= warmUpSent), "the warm-up to be acknowledged", cancellationToken);
-            warmHead = await HeadAsync(dataSource, cancellationToken);
+            warmHead = await log.ReadHeadAsync(cancellationToken);
             await WaitAsync(async () => (await CheckpointsAsync(dataSource, cancellationToken)).Values.All(c => c.CompareTo(warmHead) >= 0), "projections to catch up with the warm-up", cancellationToken);
         }));
         using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sampler = SampleAsync(dataSource, projections.Select(p => p.Name).Append(Committed), stopSampler.Token);
+        var sampler = SampleAsync(dataSource, log, projections.Select(p => p.Name).Append(Committed), stopSampler.Token);
+        var cpu = await CpuSplit.StartAsync(dataSource);
         var publishing = await PublishPacedAsync(publisher, traffic, rate, cancellationToken);
         Print($"published {traffic.Count:N0} msgs in {publishing.TotalSeconds:0.00} s = {traffic.Count / publishing.TotalSeconds:N0} msg/s (asked {rate:N0})");
         await WaitAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= traffic.Count), "every message to be acknowledged", cancellationToken);
         var lastAck = ackedAt.Max();
         Print($"ingest acknowledged {traffic.Count:N0} msgs {Seconds(lastAck - traffic.PublishedAt[0]):0.00} s after the first publish = " +
               $"{traffic.Count / Seconds(lastAck - traffic.PublishedAt[0]):N0} msg/s");
-        var head = await HeadAsync(dataSource, cancellationToken);
+        var head = await log.ReadHeadAsync(cancellationToken);
         await WaitAsync(async () => (await CheckpointsAsync(dataSource, cancellationToken)).Values.All(c => c.CompareTo(head) >= 0), "projections to reach the head", cancellationToken);
+        Print(cpu.Describe());
         await stopSampler.CancelAsync();
         var samples = await sampler;
         await stopProjector.CancelAsync();
@@ -146,6 +151,62 @@ internal static class LagBenchmark
         Print($"target p99 < 500 ms at 5,000 msg/s: projections {(worst < 500 ? "met" : "NOT met")} (worst p99 from commit {worst:0} ms), " +
               $"ingest p99 {ingestP99:0} ms; over the target: {string.Join(" and ", new[] { ingestP99 >= 500 ? "ingest" : null, worst >= 500 ? "projector" : null }.OfType<string>().DefaultIfEmpty("neither"))}");
         return 0;
+    }
+
+    /// <summary>
+    /// CPU time from a start until now: this process, the server processes by role, the server's other processes
+    /// (background writers, autovacuum workers, also those that ended), the broker, and the whole machine.
+    /// </summary>
+    private sealed class CpuSplit
+    {
+        private static readonly string[] Roles = ["ingest", "projector", "sampler"];
+        private readonly long started = Stopwatch.GetTimestamp();
+        private readonly TimeSpan ownStart = Process.GetCurrentProcess().TotalProcessorTime;
+        private readonly long machineStart = ProcessCpu.MachineBusyTicks();
+        private readonly List<(string Role, ServerCpu Server, long Start)> servers = [];
+        private readonly int[] broker = ProcessCpu.Named("mosquitto");
+        private readonly long brokerStart;
+        private readonly int postmaster;
+        private long serverOthersStart;
+
+        private CpuSplit(int postmaster)
+        {
+            this.postmaster = postmaster;
+            brokerStart = ProcessCpu.Ticks(broker);
+        }
+
+        public static async Task<CpuSplit> StartAsync(NpgsqlDataSource dataSource)
+        {
+            await using var command = dataSource.CreateCommand("SELECT pg_backend_pid()");
+            var split = new CpuSplit(ProcessCpu.ParentOf((int)(await command.ExecuteScalarAsync())!));
+            foreach (var role in Roles)
+            {
+                var server = new ServerCpu(dataSource, "bench-lag-" + role);
+                split.servers.Add((role, server, await server.SampleAsync()));
+            }
+            split.serverOthersStart = split.ServerOthersTicks();
+            return split;
+        }
+
+        public string Describe()
+        {
+            var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var parts = new List<(string Name, TimeSpan Cpu)> { ("this process (publisher, ingest, projector)", Process.GetCurrentProcess().TotalProcessorTime - ownStart) };
+            parts.AddRange(servers.Select(s => ($"PostgreSQL for the {s.Role}", s.Server.Since(s.Start))));
+            parts.Add(("PostgreSQL's other processes", ProcessCpu.Time(ServerOthersTicks() - serverOthersStart)));
+            parts.Add(("Mosquitto", ProcessCpu.Time(ProcessCpu.Ticks(broker) - brokerStart)));
+            var machine = ProcessCpu.Time(ProcessCpu.MachineBusyTicks() - machineStart).TotalSeconds;
+            return string.Create(CultureInfo.InvariantCulture, $"CPU from the first publish to the last projection, {wall:0.0} s: ") +
+                   string.Join(", ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Cpu.TotalSeconds:0.0} s"))) +
+                   string.Create(CultureInfo.InvariantCulture, $"; {parts.Sum(p => p.Cpu.TotalSeconds) / wall:0.00} cores busy on average, the machine {machine / wall:0.00}");
+        }
+
+        /// <summary>Every server process outside the roles (alive ones by their own time, ended ones through the postmaster's children time).</summary>
+        private long ServerOthersTicks()
+        {
+            var roles = servers.SelectMany(s => s.Server.Pids).ToHashSet();
+            return ProcessCpu.Ticks(ProcessCpu.Named("postgres").Where(pid => !roles.Contains(pid))) + ProcessCpu.EndedChildrenTicks(postmaster);
+        }
     }
 
     /// <summary>Every charge point, and as many for the warm-up, boots and starts a transaction (not timed); the replies give the transaction ids.</summary>
@@ -208,9 +269,9 @@ internal static class LagBenchmark
         return clock.Elapsed;
     }
 
-    /// <summary>Each projection's live checkpoint over time, read every few milliseconds until cancelled.</summary>
+    /// <summary>Each projection's live checkpoint and the log's commit-safe head over time, read every few milliseconds until cancelled.</summary>
     private static async Task<Dictionary<string, List<(long At, Checkpoint Checkpoint)>>> SampleAsync(
-        NpgsqlDataSource dataSource, IEnumerable<string> names, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, PostgresEventStore log, IEnumerable<string> names, CancellationToken cancellationToken)
     {
         var samples = names.ToDictionary(n => n, _ => new List<(long, Checkpoint)>(), StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
@@ -218,7 +279,7 @@ internal static class LagBenchmark
             try
             {
                 var checkpoints = await CheckpointsAsync(dataSource, cancellationToken);
-                checkpoints[Committed] = await HeadAsync(dataSource, cancellationToken);
+                checkpoints[Committed] = await log.ReadHeadAsync(cancellationToken);
                 var now = Stopwatch.GetTimestamp();
                 foreach (var (name, checkpoint) in checkpoints)
                 {
@@ -244,16 +305,6 @@ internal static class LagBenchmark
             checkpoints[reader.GetString(0)] = new Checkpoint((ulong)reader.GetInt64(1), reader.GetInt64(2));
         }
         return checkpoints;
-    }
-
-    private static async Task<Checkpoint> HeadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT transaction_id::text::bigint, position FROM events WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY transaction_id DESC, position DESC LIMIT 1
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new Checkpoint((ulong)reader.GetInt64(0), reader.GetInt64(1)) : Checkpoint.Start;
     }
 
     /// <summary>The last event (commit order) of each timed message "m{index}": the message is visible once a checkpoint covers it.</summary>
