@@ -312,6 +312,8 @@ internal static class EventStoreBenchmark
         public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long fromVersion, int maxCount, CancellationToken cancellationToken) => inner.ReadStreamAsync(streamId, fromVersion, maxCount, cancellationToken);
         public Task<LogPage> ReadAllAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken) => inner.ReadAllAsync(after, maxCount, cancellationToken);
         public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitForAppendAsync(timeout, cancellationToken);
+
+        public long AppendSignals => inner.AppendSignals;
         public Task<ChainVerification> VerifyStreamAsync(string streamId, CancellationToken cancellationToken) => inner.VerifyStreamAsync(streamId, cancellationToken);
     }
 

@@ -124,6 +124,24 @@ public sealed class ReadAllTests() : StoreContext("es_readall")
     }
 
     [Fact]
+    public async Task GivenAWaitingReader_WhenAnAppendIsSignalled_ThenTheSignalCountGrowsAndALaterReadCarriesIt()
+    {
+        await Store.WaitForAppendAsync(TimeSpan.FromSeconds(30), default);
+        var wait = Store.WaitForAppendAsync(TimeSpan.FromSeconds(60), default);
+        var listening = Store.AppendSignals;
+        var before = await Store.ReadAllAsync(await Store.ReadHeadAsync(default), 10, default);
+
+        await using var writer = new PostgresEventStore(DataSource);
+        await writer.AppendAsync(Unit("signals", ExpectedVersion.Any, Event()), default);
+        await wait;
+        var after = await Store.ReadAllAsync(before.Next, 10, default);
+
+        Assert.True(before.SignalsBefore >= listening, $"read at {before.SignalsBefore}, listening at {listening}");
+        Assert.True(Store.AppendSignals > listening, $"count {Store.AppendSignals}, listening at {listening}");
+        Assert.True(after.SignalsBefore > listening, $"read after the append at {after.SignalsBefore}, listening at {listening}");
+    }
+
+    [Fact]
     public async Task GivenEventsWithMetadata_WhenTheLogIsReadWithoutIt_ThenTheSameEventsAndPagesComeBackWithUnreadMetadata()
     {
         var head = await Store.ReadHeadAsync(default);

@@ -131,6 +131,8 @@ public sealed class SnapshotTests : IAsyncLifetime
 
         public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitForAppendAsync(timeout, cancellationToken);
 
+        public long AppendSignals => inner.AppendSignals;
+
         public Task<ChainVerification> VerifyStreamAsync(string streamId, CancellationToken cancellationToken) => inner.VerifyStreamAsync(streamId, cancellationToken);
     }
 }

@@ -59,6 +59,8 @@ public sealed class SharedPagesTests
 
         public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitForAppendAsync(timeout, cancellationToken);
 
+        public long AppendSignals => inner.AppendSignals;
+
         public Task<ChainVerification> VerifyStreamAsync(string streamId, CancellationToken cancellationToken) => inner.VerifyStreamAsync(streamId, cancellationToken);
     }
 }

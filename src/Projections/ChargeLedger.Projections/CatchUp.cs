@@ -3,8 +3,8 @@ using Npgsql;
 
 namespace ChargeLedger.Projections;
 
-/// <summary>How a catch-up run ended.</summary>
-internal readonly record struct CatchUpResult(Checkpoint Checkpoint, long Applied, bool PositionMoved);
+/// <summary>How a catch-up run ended; <paramref name="HeadSignals"/> is the <see cref="LogPage.SignalsBefore"/> of the page that found the head.</summary>
+internal readonly record struct CatchUpResult(Checkpoint Checkpoint, long Applied, bool PositionMoved, long HeadSignals = 0);
 
 /// <summary>
 /// Feeds one copy of a projection from the log until a page comes back short (the head). While a batch is
@@ -16,11 +16,13 @@ internal sealed class CatchUp(IEventStore store, NpgsqlDataSource dataSource, IP
     {
         var checkpoint = from;
         long applied = 0;
+        long signals = 0;
         Task<LogPage>? pending = ReadAsync(checkpoint, cancellationToken);
         while (pending is not null)
         {
             var page = await pending.ConfigureAwait(false);
             pending = null;
+            signals = page.SignalsBefore;
             if (page.Events.Count == 0)
             {
                 break;
@@ -47,7 +49,7 @@ internal sealed class CatchUp(IEventStore store, NpgsqlDataSource dataSource, IP
             checkpoint = page.Next;
             applied += page.Events.Count;
         }
-        return new CatchUpResult(checkpoint, applied, PositionMoved: false);
+        return new CatchUpResult(checkpoint, applied, PositionMoved: false, signals);
     }
 
     private Task<LogPage> ReadAsync(Checkpoint after, CancellationToken cancellationToken) =>

@@ -81,6 +81,7 @@ public sealed class ProjectionRunner(IEventStore store, NpgsqlDataSource dataSou
             // Listen before reading: an append that lands between an empty read and the wait still wakes us.
             using var wakeCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var wake = store.WaitForAppendAsync(options.IdlePoll, wakeCancel.Token);
+            var listening = store.AppendSignals;
             CatchUpResult result;
             try
             {
@@ -107,8 +108,10 @@ public sealed class ProjectionRunner(IEventStore store, NpgsqlDataSource dataSou
                 continue;
             }
             checkpoint = result.Checkpoint;
-            if (result.Applied > 0)
+            if (result.HeadSignals < listening)
             {
+                // The head came from a read another runner began before this one listened, and an append was signalled
+                // in between: it may be missing from the page, and its signal will not wake this wait. Read again.
                 await wakeCancel.CancelAsync().ConfigureAwait(false);
                 await IgnoreAsync(wake).ConfigureAwait(false);
                 continue;

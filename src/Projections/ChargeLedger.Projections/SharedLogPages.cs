@@ -4,11 +4,11 @@ using ChargeLedger.EventStore;
 namespace ChargeLedger.Projections;
 
 /// <summary>
-/// The runners of one host follow the log at about the same place and ask for the same pages: each full page is read
-/// (and its metadata parsed) once and handed to every runner that asks for it. Only full pages are shared. A short page
-/// (the head) goes only to the runner whose read produced it, because a runner that joined the read later may have
-/// started listening for appends after the read's snapshot and must see anything committed since. Everything else is
-/// passed through to the store.
+/// The runners of one host follow the log at about the same place and ask for the same pages: each page is read (and
+/// its metadata parsed) once and handed to every runner that asks for it while the read runs. A full page stays for
+/// the runners that come later; a short one (the head) is dropped once read, and each runner checks its
+/// <see cref="LogPage.SignalsBefore"/> against its own wait before sleeping on it. Everything else is passed through
+/// to the store.
 /// </summary>
 internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEventStore
 {
@@ -28,18 +28,18 @@ internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEv
             try
             {
                 var page = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (page.Events.Count >= maxCount)
+                if (page.Events.Count < maxCount)
                 {
-                    return page;
+                    // Its owner drops it too; whoever is first, nobody arriving later gets a head that old.
+                    Drop(key, entry);
                 }
+                return page;
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
-                // The read belonged to another runner (its cancellation or failure): read again below.
+                // The read belonged to another runner (its cancellation or failure): drop it and join or start a fresh one.
+                Drop(key, entry);
             }
-            // A short or failed read is not ours to use; drop it (its owner may not have yet) and join or start a
-            // fresh one, so runners that arrive together still share the read that follows.
-            pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, entry));
         }
     }
 
@@ -51,16 +51,19 @@ internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEv
             var page = await mine.Value.ConfigureAwait(false);
             if (page.Events.Count < key.MaxCount)
             {
-                pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, mine));
+                Drop(key, mine);
             }
             return page;
         }
         catch
         {
-            pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, mine));
+            Drop(key, mine);
             throw;
         }
     }
+
+    private void Drop((Checkpoint After, int MaxCount) key, Lazy<Task<LogPage>> entry) =>
+        pages.TryRemove(new KeyValuePair<(Checkpoint, int), Lazy<Task<LogPage>>>(key, entry));
 
     // Runners only move forward, so the pages furthest behind are the ones nobody will ask for again.
     private void Trim()
@@ -84,6 +87,8 @@ internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEv
         store.ReadStreamAsync(streamId, fromVersion, maxCount, cancellationToken);
 
     public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) => store.WaitForAppendAsync(timeout, cancellationToken);
+
+    public long AppendSignals => store.AppendSignals;
 
     public Task<ChainVerification> VerifyStreamAsync(string streamId, CancellationToken cancellationToken) => store.VerifyStreamAsync(streamId, cancellationToken);
 }

@@ -15,7 +15,11 @@ internal sealed class AppendSignal(NpgsqlDataSource dataSource, string channel) 
     private readonly CancellationTokenSource stop = new();
     private readonly Lock gate = new();
     private TaskCompletionSource next = NewSignal();
+    private long received;
     private Task? loop;
+
+    /// <summary>Signals so far; counted before the waiters are woken, so a wait begun after reading a count ends on every signal counted later.</summary>
+    public long Received => Interlocked.Read(ref received);
 
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -50,7 +54,11 @@ internal sealed class AppendSignal(NpgsqlDataSource dataSource, string channel) 
         }
     }
 
-    private void Pulse() => Interlocked.Exchange(ref next, NewSignal()).TrySetResult();
+    private void Pulse()
+    {
+        Interlocked.Increment(ref received);
+        Interlocked.Exchange(ref next, NewSignal()).TrySetResult();
+    }
 
     private async Task ListenAsync(CancellationToken cancellationToken)
     {

@@ -92,7 +92,11 @@ public sealed record RecordedEvent(
     ReadOnlyMemory<byte> Hash);
 
 /// <summary>A page of the whole log: the events and the checkpoint to resume after them.</summary>
-public sealed record LogPage(IReadOnlyList<RecordedEvent> Events, Checkpoint Next);
+/// <param name="SignalsBefore">
+/// <see cref="IEventStore.AppendSignals"/> when the read began: a reader that started waiting at a higher count may
+/// have missed the signal of an append this page does not hold, and must read again before it waits.
+/// </param>
+public sealed record LogPage(IReadOnlyList<RecordedEvent> Events, Checkpoint Next, long SignalsBefore = 0);
 
 /// <summary>The result of re-walking a stream's hash chain.</summary>
 public sealed record ChainVerification(string StreamId, long EventsChecked, bool Valid, long? FirstBrokenVersion, string? Reason);
@@ -120,6 +124,13 @@ public interface IEventStore
 
     /// <summary>Waits until events may have been appended after the call began (LISTEN/NOTIFY), or the timeout.</summary>
     Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many append signals this store has received so far. A wait begun when the count was N ends on every later
+    /// signal; read it just after starting a wait and compare with <see cref="LogPage.SignalsBefore"/> of the pages
+    /// read after it. A store without signals keeps it at zero.
+    /// </summary>
+    long AppendSignals => 0;
 
     /// <summary>Re-walks a stream's hash chain and reports the first broken link.</summary>
     Task<ChainVerification> VerifyStreamAsync(string streamId, CancellationToken cancellationToken);

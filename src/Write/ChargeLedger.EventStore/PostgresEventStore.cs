@@ -79,6 +79,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     {
         // One statement, one snapshot: everything below the oldest running transaction has committed or
         // aborted, so no event can later appear before the returned checkpoint.
+        var signals = signal.Received;
         await using var command = dataSource.CreateCommand($"""
             SELECT {columns} FROM events
             WHERE (transaction_id, position) > ($1::xid8, $2)
@@ -90,7 +91,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
         command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
         var events = await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
-        return new LogPage(events, events.Count > 0 ? events[^1].Checkpoint : after);
+        return new LogPage(events, events.Count > 0 ? events[^1].Checkpoint : after, signals);
     }
 
     /// <summary>The checkpoint of the last event a reader can see now (commit-safe), or <see cref="Checkpoint.Start"/>.</summary>
@@ -123,6 +124,8 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
 
     public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         signal.WaitAsync(timeout, cancellationToken);
+
+    public long AppendSignals => signal.Received;
 
     private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
