@@ -9,7 +9,7 @@ namespace ChargeLedger.Projections.Tests;
 public sealed class HeadSharingTests
 {
     [Fact]
-    public async Task GivenAHeadReadInFlight_WhenTwoMoreRunnersAskForTheSamePage_ThenTheStoreIsReadOnceAndALaterAskReadsAgain()
+    public async Task GivenAnEmptyHeadReadInFlight_WhenTwoMoreRunnersAskForTheSamePage_ThenTheStoreIsReadOnceAndALaterAskReadsAgain()
     {
         var inner = new ScriptedStore();
         var shared = new SharedLogPages(inner);
@@ -27,6 +27,26 @@ public sealed class HeadSharingTests
         var later = shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None);
         inner.Release(new LogPage([], Checkpoint.Start, SignalsBefore: 8));
         Assert.Equal(8, (await later.WaitAsync(ProjectionDatabase.Deadline)).SignalsBefore);
+        Assert.Equal(2, inner.Reads);
+    }
+
+    [Fact]
+    public async Task GivenAHeadPageWithEvents_WhenALaterRunnerAsksForIt_ThenItIsReusedUntilTheStoreReceivesAnAppendSignal()
+    {
+        var inner = new ScriptedStore { AppendSignals = 3 };
+        var shared = new SharedLogPages(inner);
+        var head = new LogPage([Event(position: 1)], new Checkpoint(10, 1), SignalsBefore: 3);
+
+        var first = shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None);
+        inner.Release(head);
+        await first.WaitAsync(ProjectionDatabase.Deadline);
+        var reused = await shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None).WaitAsync(ProjectionDatabase.Deadline);
+        inner.AppendSignals = 4;
+        var afterSignal = shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None);
+        inner.Release(new LogPage([Event(position: 1), Event(position: 2)], new Checkpoint(11, 2), SignalsBefore: 4));
+
+        Assert.Same(head, reused);
+        Assert.Equal(2, (await afterSignal.WaitAsync(ProjectionDatabase.Deadline)).Events.Count);
         Assert.Equal(2, inner.Reads);
     }
 
@@ -52,13 +72,19 @@ public sealed class HeadSharingTests
         }
     }
 
-    /// <summary>Each read waits until the test hands it the page it returns.</summary>
+    private static RecordedEvent Event(long position) => new(
+        position, new Checkpoint(10, position), "cp-1", position, Guid.NewGuid(), "HeartbeatReceived", "{}"u8.ToArray(),
+        new EventMetadata(Source: "test"), NodaTime.Instant.FromUnixTimeSeconds(0), new byte[32]);
+
+    /// <summary>Each read waits until the test hands it the page it returns; the signal count is the test's to set.</summary>
     private sealed class ScriptedStore : IEventStore
     {
         private TaskCompletionSource<LogPage> next = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int reads;
 
         public int Reads => Volatile.Read(ref reads);
+
+        public long AppendSignals { get; set; }
 
         public void Release(LogPage page)
         {

@@ -5,10 +5,12 @@ namespace ChargeLedger.Projections;
 
 /// <summary>
 /// The runners of one host follow the log at about the same place and ask for the same pages: each page is read (and
-/// its metadata parsed) once and handed to every runner that asks for it while the read runs. A full page stays for
-/// the runners that come later; a short one (the head) is dropped once read, and each runner checks its
-/// <see cref="LogPage.SignalsBefore"/> against its own wait before sleeping on it. Everything else is passed through
-/// to the store.
+/// its metadata parsed) once and handed to every runner that asks for it. A full page never changes. A short one (the
+/// head) is handed out only while the store has received no append signal since its read began: until then anything
+/// committed after it is still to be signalled, and wakes the runner that took it, whose wait began before it asked.
+/// An empty head goes only to the runners that asked while it was read: kept, it could hide events that became
+/// visible without a signal (an older transaction rolled back), where a runner's idle poll must read afresh.
+/// Everything else is passed through to the store.
 /// </summary>
 internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEventStore
 {
@@ -28,18 +30,21 @@ internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEv
             try
             {
                 var page = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (page.Events.Count < maxCount)
+                if (page.Events.Count == 0)
                 {
-                    // Its owner drops it too; whoever is first, nobody arriving later gets a head that old.
                     Drop(key, entry);
                 }
-                return page;
+                if (page.Events.Count >= maxCount || page.SignalsBefore >= store.AppendSignals)
+                {
+                    return page;
+                }
+                // A head from before the latest signal: what that signal announced may be missing from it.
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
-                // The read belonged to another runner (its cancellation or failure): drop it and join or start a fresh one.
-                Drop(key, entry);
+                // The read belonged to another runner (its cancellation or failure): join or start a fresh one.
             }
+            Drop(key, entry);
         }
     }
 
@@ -49,7 +54,7 @@ internal sealed class SharedLogPages(IEventStore store, int capacity = 16) : IEv
         try
         {
             var page = await mine.Value.ConfigureAwait(false);
-            if (page.Events.Count < key.MaxCount)
+            if (page.Events.Count == 0)
             {
                 Drop(key, mine);
             }
