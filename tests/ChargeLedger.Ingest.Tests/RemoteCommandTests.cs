@@ -37,6 +37,37 @@ public sealed class RemoteCommandTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task GivenTheMigratedSchema_WhenTheDispatcherReadsItsTypes_ThenItsOwnPartialIndexServesTheRead()
+    {
+        await using var definition = context.DataSource.CreateCommand("SELECT indexdef FROM pg_indexes WHERE indexname = 'events_remote_commands_idx'");
+        var indexed = (string)(await definition.ExecuteScalarAsync())!;
+        // On a table this small any plan is cheap: forbid the sequential scan to see which index the planner can prove usable.
+        await using var connection = await context.DataSource.OpenConnectionAsync();
+        await using (var noSeqScan = new Npgsql.NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            await noSeqScan.ExecuteNonQueryAsync();
+        }
+        await using var plan = new Npgsql.NpgsqlCommand("""
+            EXPLAIN SELECT position FROM events WHERE (transaction_id, position) > ('0'::xid8, 0) AND (transaction_id, position) <= ('1000000'::xid8, 1000000)
+            AND type = ANY($1) ORDER BY transaction_id, position LIMIT 500
+            """, connection);
+        plan.Parameters.Add(new Npgsql.NpgsqlParameter { Value = RemoteCommands.RemoteCommandDispatcher.FollowedTypes.ToArray() });
+        var lines = new List<string>();
+        await using (var reader = await plan.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(
+            RemoteCommands.RemoteCommandDispatcher.FollowedTypes.Order(StringComparer.Ordinal),
+            System.Text.RegularExpressions.Regex.Matches(indexed, "'([A-Za-z]+)'::text").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
+        Assert.Contains(lines, line => line.Contains("events_remote_commands_idx", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GivenACommandSent_WhenTheReplyBreaksTheOfficialResponseSchema_ThenTheReplyIsRecordedWithTheReason()
     {
         var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];

@@ -31,7 +31,7 @@ public sealed class HeadSharingTests
     }
 
     [Fact]
-    public async Task GivenAHeadPageWithEvents_WhenALaterRunnerAsksForIt_ThenItIsReusedUntilTheStoreReceivesAnAppendSignal()
+    public async Task GivenAHeadPageWithEvents_WhenARunnerAsksForItAfterLaterAppends_ThenItIsReusedWithTheSignalCountOfItsRead()
     {
         var inner = new ScriptedStore { AppendSignals = 3 };
         var shared = new SharedLogPages(inner);
@@ -40,13 +40,33 @@ public sealed class HeadSharingTests
         var first = shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None);
         inner.Release(head);
         await first.WaitAsync(ProjectionDatabase.Deadline);
-        var reused = await shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None).WaitAsync(ProjectionDatabase.Deadline);
         inner.AppendSignals = 4;
-        var afterSignal = shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None);
-        inner.Release(new LogPage([Event(position: 1), Event(position: 2)], new Checkpoint(11, 2), SignalsBefore: 4));
+        var late = await shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None).WaitAsync(ProjectionDatabase.Deadline);
 
-        Assert.Same(head, reused);
-        Assert.Equal(2, (await afterSignal.WaitAsync(ProjectionDatabase.Deadline)).Events.Count);
+        // The late runner began waiting at 4 or later: the page's 3 tells it to read on after applying it.
+        Assert.Same(head, late);
+        Assert.Equal(3, late.SignalsBefore);
+        Assert.Equal(1, inner.Reads);
+    }
+
+    [Fact]
+    public async Task GivenAHeadPageReadFromAnEarlierCheckpoint_WhenARunnerAsksFromInsideIt_ThenItGetsTheRestOfThatPageWithoutReadingTheStore()
+    {
+        var inner = new ScriptedStore();
+        var shared = new SharedLogPages(inner);
+        var head = new LogPage([Event(position: 1), Event(position: 2), Event(position: 3)], new Checkpoint(10, 3), SignalsBefore: 5);
+        var first = shared.ReadAllAsync(Checkpoint.Start, 50, CancellationToken.None);
+        inner.Release(head);
+        await first.WaitAsync(ProjectionDatabase.Deadline);
+
+        var rest = await shared.ReadAllAsync(new Checkpoint(10, 1), 50, CancellationToken.None).WaitAsync(ProjectionDatabase.Deadline);
+        var outside = shared.ReadAllAsync(new Checkpoint(10, 3), 50, CancellationToken.None);
+        inner.Release(new LogPage([], new Checkpoint(10, 3), SignalsBefore: 5));
+        await outside.WaitAsync(ProjectionDatabase.Deadline);
+
+        Assert.Equal([2L, 3L], rest.Events.Select(e => e.Position));
+        Assert.Equal(head.Next, rest.Next);
+        Assert.Equal(5, rest.SignalsBefore);
         Assert.Equal(2, inner.Reads);
     }
 

@@ -122,6 +122,34 @@ public interface IEventStore
     Task<LogPage> ReadAllWithoutMetadataAsync(Checkpoint after, int maxCount, CancellationToken cancellationToken) =>
         ReadAllAsync(after, maxCount, cancellationToken);
 
+    /// <summary>
+    /// As <see cref="ReadAllAsync"/>, only the events of <paramref name="types"/>. <see cref="LogPage.Next"/> is the last
+    /// event returned when <paramref name="maxCount"/> came back, otherwise the head the read looked up to: a follower of
+    /// a few types never walks the same stretch of the log twice. This fallback filters pages of the whole log; a store
+    /// that can select by type on its side does.
+    /// </summary>
+    async Task<LogPage> ReadAllOfTypesAsync(Checkpoint after, IReadOnlySet<string> types, int maxCount, CancellationToken cancellationToken)
+    {
+        var matched = new List<RecordedEvent>();
+        while (true)
+        {
+            var page = await ReadAllAsync(after, maxCount, cancellationToken).ConfigureAwait(false);
+            foreach (var recorded in page.Events.Where(e => types.Contains(e.Type)))
+            {
+                matched.Add(recorded);
+                if (matched.Count == maxCount)
+                {
+                    return new LogPage(matched, recorded.Checkpoint, page.SignalsBefore);
+                }
+            }
+            if (page.Events.Count < maxCount)
+            {
+                return new LogPage(matched, page.Next, page.SignalsBefore);
+            }
+            after = page.Next;
+        }
+    }
+
     /// <summary>Waits until events may have been appended after the call began (LISTEN/NOTIFY), or the timeout.</summary>
     Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken);
 

@@ -94,6 +94,32 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         return new LogPage(events, events.Count > 0 ? events[^1].Checkpoint : after, signals);
     }
 
+    public async Task<LogPage> ReadAllOfTypesAsync(Checkpoint after, IReadOnlySet<string> types, int maxCount, CancellationToken cancellationToken)
+    {
+        var signals = signal.Received;
+        // Every event up to the commit-safe head belongs to a transaction that has ended, so a later statement sees
+        // exactly the same ones up to it: the page can end at the head even when the last of them is of another type.
+        var head = await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+        if (head.CompareTo(after) <= 0)
+        {
+            return new LogPage([], after, signals);
+        }
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {EventColumns} FROM events
+            WHERE (transaction_id, position) > ($1::xid8, $2) AND (transaction_id, position) <= ($3::xid8, $4) AND type = ANY($5)
+            ORDER BY events.transaction_id, events.position
+            LIMIT $6
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        command.Parameters.Add(new NpgsqlParameter { Value = head.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = head.Position });
+        command.Parameters.Add(new NpgsqlParameter { Value = types.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        var events = await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+        return new LogPage(events, events.Count == maxCount ? events[^1].Checkpoint : head, signals);
+    }
+
     /// <summary>The checkpoint of the last event a reader can see now (commit-safe), or <see cref="Checkpoint.Start"/>.</summary>
     public async Task<Checkpoint> ReadHeadAsync(CancellationToken cancellationToken)
     {

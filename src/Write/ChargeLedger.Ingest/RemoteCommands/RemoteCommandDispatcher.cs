@@ -30,6 +30,12 @@ public sealed class RemoteCommandDispatcher(
 {
     public const string CheckpointName = "remote-command-dispatcher";
     private const int PageSize = 500;
+
+    /// <summary>What the dispatcher follows; <c>schema/0510_remote_command_index.sql</c> indexes exactly these.</summary>
+    public static IReadOnlySet<string> FollowedTypes { get; } = new HashSet<string>(
+        [nameof(RemoteCommandRequested), nameof(RemoteCommandSent), nameof(RemoteCommandReplied), nameof(RemoteCommandFailed), nameof(RemoteCommandTimedOut)],
+        StringComparer.Ordinal);
+
     private readonly CheckpointStore checkpoints = new(dataSource);
     private readonly DecisionWriter writer = new(store, new SnapshotStore(dataSource));
     private readonly Dictionary<string, Waiting> waiting = new(StringComparer.Ordinal);
@@ -40,7 +46,7 @@ public sealed class RemoteCommandDispatcher(
         var saved = position;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var page = await store.ReadAllAsync(position, PageSize, cancellationToken).ConfigureAwait(false);
+            var page = await store.ReadAllOfTypesAsync(position, FollowedTypes, PageSize, cancellationToken).ConfigureAwait(false);
             var before = position;
             foreach (var recorded in page.Events)
             {
