@@ -171,7 +171,14 @@ internal static class IngestBenchmark
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var jit = System.Runtime.JitInfo.GetCompilationTime();
         var before = Enum.GetValues<StageTimes.Stage>().Select(s => host.Pipeline.Stages[s]).ToArray();
+        using var jitTrace = JitTrace.FromEnvironment();
+        jitTrace?.Recording = true;
         var elapsed = await PublishAsync(traffic, done.Task, run + "t", cancellationToken);
+        jitTrace?.Recording = false;
+        if (jitTrace is not null)
+        {
+            Console.WriteLine(jitTrace.Describe());
+        }
         Console.WriteLine($"ingest process CPU (pipeline + publisher): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s (JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s); cached streams {host.Pipeline.CachedStreams:N0}");
         Console.WriteLine("stages (wall time, µs per message): " + string.Join(", ", Enum.GetValues<StageTimes.Stage>().Select(s =>
             $"{s.ToString().ToLowerInvariant()} {(host.Pipeline.Stages[s] - before[(int)s]).TotalMicroseconds / traffic.Count:0.0}")));
