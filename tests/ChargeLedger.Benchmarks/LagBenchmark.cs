@@ -177,8 +177,7 @@ internal static class LagBenchmark
 
         public static async Task<CpuSplit> StartAsync(NpgsqlDataSource dataSource)
         {
-            await using var command = dataSource.CreateCommand("SELECT pg_backend_pid()");
-            var split = new CpuSplit(ProcessCpu.ParentOf((int)(await command.ExecuteScalarAsync())!));
+            var split = new CpuSplit(await ProcessCpu.PostmasterAsync(dataSource));
             foreach (var role in Roles)
             {
                 var server = new ServerCpu(dataSource, "bench-lag-" + role);
@@ -204,8 +203,7 @@ internal static class LagBenchmark
         /// <summary>Every server process outside the roles (alive ones by their own time, ended ones through the postmaster's children time).</summary>
         private long ServerOthersTicks()
         {
-            var roles = servers.SelectMany(s => s.Server.Pids).ToHashSet();
-            return ProcessCpu.Ticks(ProcessCpu.Named("postgres").Where(pid => !roles.Contains(pid))) + ProcessCpu.EndedChildrenTicks(postmaster);
+            return ProcessCpu.ServerTicks(postmaster, servers.SelectMany(s => s.Server.Pids).ToHashSet());
         }
     }
 

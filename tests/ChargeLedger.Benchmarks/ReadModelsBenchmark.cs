@@ -54,16 +54,19 @@ internal static class ReadModelsBenchmark
 
         var rebuilder = new ProjectionRebuilder(store, dataSource, new RebuildOptions { BatchSize = PageSize });
         var projections = ProjectionCatalog.CreateDefault().Select(args.Skip(1));
+        var postmaster = await ProcessCpu.PostmasterAsync(dataSource).ConfigureAwait(false);
         foreach (var projection in projections)
         {
             using var process = System.Diagnostics.Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
+            var server = ProcessCpu.ServerTicks(postmaster);
             var jit = System.Runtime.JitInfo.GetCompilationTime();
             var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
             var report = await rebuilder.RebuildAsync(projection, cancellationToken).ConfigureAwait(false);
             process.Refresh();
             var cpuPerEvent = (process.TotalProcessorTime - cpu).TotalMicroseconds / report.EventsApplied;
-            Print($"{RebuildFigures.Describe(report, readRate)}; client CPU {cpuPerEvent:0.0} us/event; JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s for {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted:N0} methods; load average {LoadAverage()}");
+            var serverPerEvent = ProcessCpu.Time(ProcessCpu.ServerTicks(postmaster) - server).TotalMicroseconds / report.EventsApplied;
+            Print($"{RebuildFigures.Describe(report, readRate)}; client CPU {cpuPerEvent:0.0} us/event, server {serverPerEvent:0.0}; JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s for {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted:N0} methods; load average {LoadAverage()}");
         }
         return 0;
     }

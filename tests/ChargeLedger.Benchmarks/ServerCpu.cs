@@ -52,6 +52,20 @@ internal static class ProcessCpu
     public static int ParentOf(int pid) =>
         ReadStat(pid) is { } stat ? int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture) : 0;
 
+    /// <summary>The postmaster of the server behind <paramref name="dataSource"/> (the parent of a backend).</summary>
+    public static async Task<int> PostmasterAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT pg_backend_pid()");
+        return ParentOf((int)(await command.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>
+    /// Every server process but <paramref name="except"/>: the living by their own time, the ended through the
+    /// postmaster's children time. Differences of two readings count each process's CPU inside the span exactly once.
+    /// </summary>
+    public static long ServerTicks(int postmaster, IReadOnlySet<int>? except = null) =>
+        Ticks(Named("postgres").Where(pid => except?.Contains(pid) != true)) + EndedChildrenTicks(postmaster);
+
     /// <summary>CPU of the children of <paramref name="pid"/> that ended and were waited for (a server's exited workers).</summary>
     public static long EndedChildrenTicks(int pid) =>
         ReadStat(pid) is { } stat && stat[(stat.LastIndexOf(')') + 2)..].Split(' ') is var fields
