@@ -87,8 +87,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
             ORDER BY events.transaction_id, events.position
             LIMIT $3
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        AddCheckpoint(command, after);
         command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
         var events = await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
         return new LogPage(events, events.Count > 0 ? events[^1].Checkpoint : after, signals);
@@ -110,10 +109,8 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
             ORDER BY events.transaction_id, events.position
             LIMIT $6
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
-        command.Parameters.Add(new NpgsqlParameter { Value = head.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        command.Parameters.Add(new NpgsqlParameter { Value = head.Position });
+        AddCheckpoint(command, after);
+        AddCheckpoint(command, head);
         command.Parameters.Add(new NpgsqlParameter { Value = types.ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = maxCount });
         var events = await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
@@ -143,9 +140,15 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
             WHERE (transaction_id, position) > ($1::xid8, $2)
               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        command.Parameters.Add(new NpgsqlParameter { Value = after.Position });
+        AddCheckpoint(command, after);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>A checkpoint as two parameters, its transaction id as text (for <c>$n::xid8</c>) and its position.</summary>
+    private static void AddCheckpoint(NpgsqlCommand command, Checkpoint checkpoint)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Position });
     }
 
     public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
