@@ -116,6 +116,29 @@ public sealed class LedgerTests
     }
 
     [Fact]
+    public async Task GivenReadingsProjectedInEarlierBatches_WhenTheSessionStops_ThenItsBandSplitUsesTheStoredReadings()
+    {
+        await using var db = await BillingDatabase.CreateAsync("bl_stored_samples");
+        var cp = new ChargePointScript("CP-B6");
+        await db.AppendAsync(PublishTariff(), LinkTag("tag-6", "ZETA", Evening.PlusHours(-1)),
+            cp.Start(106, 1, "tag-6", 50_000, Evening), cp.Meter(106, 1, Evening.PlusMinutes(30), 58_000));
+        await db.ProjectAsync();
+        await db.AppendAsync(cp.Meter(106, 1, Evening.PlusMinutes(45), 59_000));
+        await db.ProjectAsync();
+
+        await db.AppendAsync(cp.Stop(106, 1, "tag-6", 50_000, 60_000, Evening.PlusHours(1)));
+        await db.ProjectAsync();
+
+        // Read back from the ledger's tables: 8 of the 10 kWh before 22:00 (0.40), 2 after (0.30); without the stored
+        // readings the profile would be a straight line (5 + 5 kWh, 5.40 net).
+        var ledger = new LedgerQuery(db.DataSource);
+        var cost = await ledger.SessionCostAsync(106, CancellationToken.None);
+        Assert.Equal((5.70m, 1.08m, 6.78m), (cost!.Net!.Value, cost.Vat!.Value, cost.Total!.Value));
+        var customer = await ledger.EntriesAsync("customer:ZETA", null, null, null, null, 10, CancellationToken.None);
+        Assert.Equal([("106#1", "Charge", 6.78m)], customer.Items.Select(e => (e.PostingSetId, e.Kind, e.Amount)));
+    }
+
+    [Fact]
     public async Task GivenNoTariffValidAtTheStart_WhenStopped_ThenTheSessionIsUnpricedWithTheReasonAndNothingIsPosted()
     {
         await using var db = await BillingDatabase.CreateAsync("bl_unpriced");

@@ -19,7 +19,7 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
 
     public string Name => LedgerTables.ProjectionName;
 
-    public int Version => 5;
+    public int Version => 6;
 
     /// <summary>A rebuild filling its copy from empty keeps the whole ledger in memory (<see cref="RebuildWorkingSet"/>) and reads nothing back.</summary>
     public bool DefersIndexesOnRebuild => true;
@@ -128,13 +128,17 @@ public sealed class BillingLedgerProjection(CdrIssuer? issuer = null) : IProject
             billing_account text,
             position        bigint NOT NULL);
         CREATE TABLE {schema}.{LedgerTables.SessionSamples} (
-            transaction_id integer     NOT NULL,
-            position       bigint      NOT NULL,
-            sample_index   integer     NOT NULL,
-            at             timestamptz NOT NULL,
-            register_wh    bigint      NOT NULL,
-            context        text        NOT NULL);
-        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.SessionSamples} (transaction_id, position, sample_index);
+            transaction_id integer       NOT NULL,
+            position       bigint        NOT NULL,   -- the first sample's event: a batch writes one row per session
+            positions      bigint[]      NOT NULL,   -- each sample's event, in log order (a reading may hold several)
+            at             timestamptz[] NOT NULL,
+            register_wh    bigint[]      NOT NULL,
+            context        text[]        NOT NULL);
+        CREATE UNIQUE INDEX ON {schema}.{LedgerTables.SessionSamples} (transaction_id, position);
+        -- Only ever read by transaction id: statistics of the arrays' elements would make ANALYZE cost more than the copy saves.
+        ALTER TABLE {schema}.{LedgerTables.SessionSamples}
+            ALTER COLUMN positions SET STATISTICS 0, ALTER COLUMN at SET STATISTICS 0,
+            ALTER COLUMN register_wh SET STATISTICS 0, ALTER COLUMN context SET STATISTICS 0;
         CREATE TABLE {schema}.{LedgerTables.ConnectorStatuses} (
             position        bigint      NOT NULL,
             charge_point_id text        NOT NULL,

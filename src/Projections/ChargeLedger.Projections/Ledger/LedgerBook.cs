@@ -89,13 +89,14 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
 
     private void AddSamples(RecordedEvent recorded, MeterValuesRecorded e)
     {
-        var index = 0;
+        var added = 0;
         var session = state.Sessions.GetValueOrDefault(e.TransactionId);
         foreach (var sample in e.Samples)
         {
             if (!sample.IsImportRegister || sample.Phase is not null) continue;
             var kept = new SessionSample(sample.Timestamp, sample.EnergyWh!.Value, sample.Context, recorded.Position);
-            state.NewSamples.Add((e.TransactionId, index++, kept));
+            state.NewSamples.Add((e.TransactionId, kept));
+            added++;
             if (session is not null)
             {
                 session.Samples.Add(kept);
@@ -106,7 +107,7 @@ internal sealed class LedgerBook(LedgerWorkingSet state, CdrIssuer issuer)
                 state.EarlySamples[e.TransactionId].Add(kept);
             }
         }
-        if (index > 0 && session is { Stopped: true })
+        if (added > 0 && session is { Stopped: true })
         {
             Price(session, recorded);
         }

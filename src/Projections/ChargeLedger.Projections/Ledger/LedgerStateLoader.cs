@@ -213,8 +213,10 @@ internal static class LedgerStateLoader
     private static async Task LoadSamplesAsync(ProjectionContext context, LedgerWorkingSet state, int[] transactionIds, CancellationToken cancellationToken)
     {
         await using var command = context.CreateCommand($"""
-            SELECT transaction_id, at, register_wh, context, position FROM {context.Table(LedgerTables.SessionSamples)}
-            WHERE transaction_id = ANY($1) ORDER BY position, sample_index
+            SELECT s.transaction_id, u.at, u.register_wh, u.context, u.position
+            FROM {context.Table(LedgerTables.SessionSamples)} AS s,
+                 unnest(s.at, s.register_wh, s.context, s.positions) WITH ORDINALITY AS u(at, register_wh, context, position, n)
+            WHERE s.transaction_id = ANY($1) ORDER BY s.position, u.n
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = transactionIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

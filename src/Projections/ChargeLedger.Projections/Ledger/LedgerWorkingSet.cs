@@ -52,7 +52,7 @@ internal sealed class LedgerWorkingSet
 
     public List<(string ComplaintId, ComplaintSubject Subject)> NewComplaints { get; } = [];
 
-    public List<(int TransactionId, int Index, SessionSample Sample)> NewSamples { get; } = [];
+    public List<(int TransactionId, SessionSample Sample)> NewSamples { get; } = [];
 
     public List<(string ChargePointId, int ConnectorId, StatusReport Status)> NewStatuses { get; } = [];
 

@@ -36,17 +36,21 @@ internal static class LedgerWriter
                 """).Texts(rows, r => r.ComplaintId).Texts(rows, r => r.Subject.Kind.ToString()).Texts(rows, r => r.Subject.SubjectId).Longs(rows, r => r.Subject.Position), cancellationToken).ConfigureAwait(false);
         }
         // Samples and statuses are most of the ledger's rows (insert-only): binary COPY, as for any insert-only table.
+        // A batch's samples of one session go in one row of arrays: a rebuild writes about a row per session, not one per
+        // meter reading (the server's per-row work was most of the samples' cost).
         if (state.NewSamples.Count > 0)
         {
-            await CopyRows.WriteAsync(context, LedgerTables.SessionSamples, "transaction_id, position, sample_index, at, register_wh, context", state.NewSamples,
+            var rows = state.NewSamples.GroupBy(s => s.TransactionId, s => s.Sample).ToList();
+            await CopyRows.WriteAsync(context, LedgerTables.SessionSamples, "transaction_id, position, positions, at, register_wh, context", rows,
                 async (w, r, ct) =>
                 {
-                    await w.ColumnAsync(r.TransactionId, ct).ConfigureAwait(false);
-                    await w.ColumnAsync(r.Sample.Position, ct).ConfigureAwait(false);
-                    await w.ColumnAsync(r.Index, ct).ConfigureAwait(false);
-                    await w.ColumnAsync(r.Sample.At, ct).ConfigureAwait(false);
-                    await w.ColumnAsync(r.Sample.RegisterWh, ct).ConfigureAwait(false);
-                    await w.ColumnAsync(r.Sample.Context, ct).ConfigureAwait(false);
+                    var samples = r.ToArray();
+                    await w.ColumnAsync(r.Key, ct).ConfigureAwait(false);
+                    await w.ColumnAsync(samples[0].Position, ct).ConfigureAwait(false);
+                    await w.WriteAsync(Array.ConvertAll(samples, s => s.Position), NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                    await w.WriteAsync(Array.ConvertAll(samples, s => s.At.ToDateTimeUtc()), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
+                    await w.WriteAsync(Array.ConvertAll(samples, s => s.RegisterWh), NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                    await w.WriteAsync(Array.ConvertAll(samples, s => s.Context), NpgsqlDbType.Array | NpgsqlDbType.Text, ct).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
         }
         if (state.NewStatuses.Count > 0)
