@@ -52,7 +52,7 @@ internal static class ReadModelsBenchmark
         var readRate = scanned / elapsed.TotalSeconds;
         Print($"baseline read-only scan: {scanned:N0} events in {elapsed.TotalSeconds:0.0} s = {readRate:N0} events/s; load average {LoadAverage()}");
 
-        var rebuilder = new ProjectionRebuilder(store, dataSource, new RebuildOptions { BatchSize = PageSize });
+        var rebuilder = new ProjectionRebuilder(store, dataSource, new RebuildOptions { BatchSize = PageSize, Log = Print });
         var projections = ProjectionCatalog.CreateDefault().Select(args.Skip(1));
         var postmaster = await ProcessCpu.PostmasterAsync(dataSource).ConfigureAwait(false);
         foreach (var projection in projections)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using ChargeLedger.EventStore;
 using NodaTime;
@@ -32,8 +33,11 @@ public sealed class ProjectionRebuilder(IEventStore store, NpgsqlDataSource data
         {
             throw new InvalidOperationException($"The rebuild checkpoint of {projection.Name} was moved by another process.");
         }
+        var caughtUp = clock.Elapsed;
         await RebuildIndexes.RestoreAsync(dataSource, fresh.SchemaName, cancellationToken).ConfigureAwait(false);
         await AnalyzeAsync(fresh.SchemaName, cancellationToken).ConfigureAwait(false);
+        options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"rebuild {projection.Name}: caught up after {caughtUp.TotalSeconds:0.0} s; indexes built and tables analyzed in {(clock.Elapsed - caughtUp).TotalSeconds:0.0} s"));
         var report = await SwapAsync(projection, clock, clock.Elapsed, cancellationToken).ConfigureAwait(false);
         options.Log?.Invoke(report.Summary);
         return report;
