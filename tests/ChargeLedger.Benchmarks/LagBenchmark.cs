@@ -111,7 +111,7 @@ internal static class LagBenchmark
         }));
         using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sampler = SampleAsync(dataSource, log, projections.Select(p => p.Name).Append(Committed), stopSampler.Token);
-        var cpu = await CpuSplit.StartAsync(dataSource);
+        var cpu = await CpuSplit.StartAsync(dataSource, "this process (publisher, ingest, projector)", [("ingest", "bench-lag-ingest"), ("projector", "bench-lag-projector"), ("sampler", "bench-lag-sampler")]);
         var publishing = await PublishPacedAsync(publisher, traffic, rate, cancellationToken);
         Print($"published {traffic.Count:N0} msgs in {publishing.TotalSeconds:0.00} s = {traffic.Count / publishing.TotalSeconds:N0} msg/s (asked {rate:N0})");
         await WaitAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= traffic.Count), "every message to be acknowledged", cancellationToken);
@@ -120,7 +120,7 @@ internal static class LagBenchmark
               $"{traffic.Count / Seconds(lastAck - traffic.PublishedAt[0]):N0} msg/s");
         var head = await log.ReadHeadAsync(cancellationToken);
         await WaitAsync(async () => (await CheckpointsAsync(dataSource, cancellationToken)).Values.All(c => c.CompareTo(head) >= 0), "projections to reach the head", cancellationToken);
-        Print(cpu.Describe());
+        Print(cpu.Describe("from the first publish to the last projection"));
         await stopSampler.CancelAsync();
         var samples = await sampler;
         await stopProjector.CancelAsync();
@@ -151,60 +151,6 @@ internal static class LagBenchmark
         Print($"target p99 < 500 ms at 5,000 msg/s: projections {(worst < 500 ? "met" : "NOT met")} (worst p99 from commit {worst:0} ms), " +
               $"ingest p99 {ingestP99:0} ms; over the target: {string.Join(" and ", new[] { ingestP99 >= 500 ? "ingest" : null, worst >= 500 ? "projector" : null }.OfType<string>().DefaultIfEmpty("neither"))}");
         return 0;
-    }
-
-    /// <summary>
-    /// CPU time from a start until now: this process, the server processes by role, the server's other processes
-    /// (background writers, autovacuum workers, also those that ended), the broker, and the whole machine.
-    /// </summary>
-    private sealed class CpuSplit
-    {
-        private static readonly string[] Roles = ["ingest", "projector", "sampler"];
-        private readonly long started = Stopwatch.GetTimestamp();
-        private readonly TimeSpan ownStart = Process.GetCurrentProcess().TotalProcessorTime;
-        private readonly long machineStart = ProcessCpu.MachineBusyTicks();
-        private readonly List<(string Role, ServerCpu Server, long Start)> servers = [];
-        private readonly int[] broker = ProcessCpu.Named("mosquitto");
-        private readonly long brokerStart;
-        private readonly int postmaster;
-        private long serverOthersStart;
-
-        private CpuSplit(int postmaster)
-        {
-            this.postmaster = postmaster;
-            brokerStart = ProcessCpu.Ticks(broker);
-        }
-
-        public static async Task<CpuSplit> StartAsync(NpgsqlDataSource dataSource)
-        {
-            var split = new CpuSplit(await ProcessCpu.PostmasterAsync(dataSource));
-            foreach (var role in Roles)
-            {
-                var server = new ServerCpu(dataSource, "bench-lag-" + role);
-                split.servers.Add((role, server, await server.SampleAsync()));
-            }
-            split.serverOthersStart = split.ServerOthersTicks();
-            return split;
-        }
-
-        public string Describe()
-        {
-            var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var parts = new List<(string Name, TimeSpan Cpu)> { ("this process (publisher, ingest, projector)", Process.GetCurrentProcess().TotalProcessorTime - ownStart) };
-            parts.AddRange(servers.Select(s => ($"PostgreSQL for the {s.Role}", s.Server.Since(s.Start))));
-            parts.Add(("PostgreSQL's other processes", ProcessCpu.Time(ServerOthersTicks() - serverOthersStart)));
-            parts.Add(("Mosquitto", ProcessCpu.Time(ProcessCpu.Ticks(broker) - brokerStart)));
-            var machine = ProcessCpu.Time(ProcessCpu.MachineBusyTicks() - machineStart).TotalSeconds;
-            return string.Create(CultureInfo.InvariantCulture, $"CPU from the first publish to the last projection, {wall:0.0} s: ") +
-                   string.Join(", ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Cpu.TotalSeconds:0.0} s"))) +
-                   string.Create(CultureInfo.InvariantCulture, $"; {parts.Sum(p => p.Cpu.TotalSeconds) / wall:0.00} cores busy on average, the machine {machine / wall:0.00}");
-        }
-
-        /// <summary>Every server process outside the roles (alive ones by their own time, ended ones through the postmaster's children time).</summary>
-        private long ServerOthersTicks()
-        {
-            return ProcessCpu.ServerTicks(postmaster, servers.SelectMany(s => s.Server.Pids).ToHashSet());
-        }
     }
 
     /// <summary>Every charge point, and as many for the warm-up, boots and starts a transaction (not timed); the replies give the transaction ids.</summary>
