@@ -17,11 +17,12 @@ using Npgsql;
 namespace ChargeLedger.Benchmarks;
 
 /// <summary>
-/// eng/bench ingest [messages] [chargePoints] [maxBatchSize]: realistic OCPP traffic (each charge point booted with a running
+/// eng/bench ingest [messages] [chargePoints] [maxBatchSize] [instances]: realistic OCPP traffic (each charge point booted with a running
 /// transaction, then ~90 % MeterValues, Heartbeats, StatusNotifications, Authorizes, and a StopTransaction per charge
 /// point at the end) published at QoS 1 through Mosquitto, measured from publish to acknowledged, twice in one run:
 /// (1) the broker baseline: a subscriber that acknowledges each message on receipt; (2) the in-process ingest pipeline:
-/// decoded, decided, committed to PostgreSQL, replied (QoS 1, PUBACKed) and only then acknowledged.
+/// decoded, decided, committed to PostgreSQL, replied (QoS 1, PUBACKed) and only then acknowledged. With more than one
+/// instance, the pipelines share one MQTT shared subscription, so a charge point's messages reach them in turn.
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -63,8 +64,9 @@ internal static class IngestBenchmark
             settings = settings with { MaxBatchSize = int.Parse(args[2], CultureInfo.InvariantCulture) };
         }
 
-        Console.WriteLine($"ingest batches of up to {settings.MaxBatchSize:N0} messages, store preparation {(settings.ParallelStorePreparation ? "parallel" : "sequential")}");
-        var ingest = await MeasureIngestAsync(settings, topics, chargePoints, messages, run, dataSource, database.ConnectionString, cancellationToken);
+        var instances = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+        Console.WriteLine($"ingest batches of up to {settings.MaxBatchSize:N0} messages, store preparation {(settings.ParallelStorePreparation ? "parallel" : "sequential")}, {instances} instance(s) sharing the subscription");
+        var ingest = await MeasureIngestAsync(settings, instances, topics, chargePoints, messages, run, dataSource, database.ConnectionString, cancellationToken);
         Report("ingest (decide + commit + reply PUBACKed + ack)", ingest);
         Console.WriteLine($"ratio ingest/baseline: {ingest.Rate / baseline.Rate:0.00} (target ≥ 0.7); target {TargetRate:N0} msg/s");
         Console.WriteLine(CpuBudget(baseline, ingest));
@@ -116,9 +118,32 @@ internal static class IngestBenchmark
     }
 
     private static async Task<Result> MeasureIngestAsync(
-        IngestSettings settings, OcppTopics topics, int chargePoints, int messages, string run, NpgsqlDataSource dataSource, string connectionString, CancellationToken cancellationToken)
+        IngestSettings settings, int instances, OcppTopics topics, int chargePoints, int messages, string run, NpgsqlDataSource dataSource, string connectionString, CancellationToken cancellationToken)
     {
-        await using var host = await IngestHost.StartAsync(settings, line => Console.Error.WriteLine("  ingest: " + line), cancellationToken);
+        var hosts = new List<IngestHost>();
+        try
+        {
+            for (var i = 0; i < instances; i++)
+            {
+                var label = i == 0 ? "ingest" : $"ingest {i + 1}";
+                var instance = settings with { ClientId = i == 0 ? settings.ClientId : $"{settings.ClientId}-{i + 1}" };
+                hosts.Add(await IngestHost.StartAsync(instance, line => Console.Error.WriteLine($"  {label}: " + line), cancellationToken));
+            }
+
+            return await MeasureIngestAsync(hosts, settings, topics, chargePoints, messages, run, dataSource, connectionString, cancellationToken);
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<Result> MeasureIngestAsync(
+        List<IngestHost> hosts, IngestSettings settings, OcppTopics topics, int chargePoints, int messages, string run, NpgsqlDataSource dataSource, string connectionString, CancellationToken cancellationToken)
+    {
 
         // Setup (not timed): every charge point boots and starts a transaction; the replies give the transaction ids.
         await using var gateway = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, Username = Username, Password = Password, ClientId = $"bench-gw-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0 });
@@ -151,7 +176,7 @@ internal static class IngestBenchmark
         var latencies = new ConcurrentBag<long>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var (warmUpAcknowledged, acknowledged) = (0, 0);
-        host.Acknowledged += batch =>
+        void Count(IReadOnlyList<Delivery> batch)
         {
             var now = Stopwatch.GetTimestamp();
             foreach (var delivery in batch)
@@ -173,14 +198,24 @@ internal static class IngestBenchmark
                     Interlocked.Increment(ref warmUpAcknowledged);
                 }
             }
-        };
+        }
+
+        foreach (var host in hosts)
+        {
+            host.Acknowledged += Count;
+        }
+
         Console.WriteLine("ingest " + await WarmUpAsync(JitWarmUp.Rounds(topics, chargePoints, WarmUpRound, cp => transactionIds[cp]), () => Volatile.Read(ref warmUpAcknowledged), run, cancellationToken));
         var firstPosition = await LastPositionAsync(connectionString, cancellationToken);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var jit = System.Runtime.JitInfo.GetCompilationTime();
         var split = await CpuSplit.StartAsync(dataSource, "this process (publisher, ingest, reply subscriber)", []);
         var (collections, paused) = (Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray(), GC.GetTotalPauseDuration());
-        var before = Enum.GetValues<StageTimes.Stage>().Select(s => host.Pipeline.Stages[s]).ToArray();
+        TimeSpan Stage(StageTimes.Stage stage) => hosts.Aggregate(TimeSpan.Zero, (sum, host) => sum + host.Pipeline.Stages[stage]);
+        long Redecided() => hosts.Sum(host => host.Pipeline.Redecided);
+        long EventsLoaded() => hosts.Sum(host => host.Pipeline.EventsLoaded);
+        var before = Enum.GetValues<StageTimes.Stage>().Select(Stage).ToArray();
+        var (redecided, loaded) = (Redecided(), EventsLoaded());
         using var jitTrace = JitTrace.FromEnvironment();
         jitTrace?.Recording = true;
         var elapsed = await PublishAsync(traffic, done.Task, run + "t", cancellationToken);
@@ -191,9 +226,9 @@ internal static class IngestBenchmark
             Console.WriteLine(jitTrace.Describe());
         }
         Console.WriteLine(split.Describe("of the ingest's measured part", traffic.Count));
-        Console.WriteLine($"ingest process CPU (pipeline + publisher): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s (JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s, GC pauses {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s in {string.Join(" / ", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collections[g]))} collections of generation 0 / 1 / 2); cached streams {host.Pipeline.CachedStreams:N0}");
-        Console.WriteLine("stages (wall time, µs per message): " + string.Join(", ", Enum.GetValues<StageTimes.Stage>().Select(s =>
-            $"{s.ToString().ToLowerInvariant()} {(host.Pipeline.Stages[s] - before[(int)s]).TotalMicroseconds / traffic.Count:0.0}")));
+        Console.WriteLine($"ingest process CPU (pipeline + publisher): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s (JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s, GC pauses {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s in {string.Join(" / ", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collections[g]))} collections of generation 0 / 1 / 2); cached streams {hosts.Sum(h => h.Pipeline.CachedStreams):N0}; groups decided again after another writer or a stale state {Redecided() - redecided:N0}, events read to load streams {EventsLoaded() - loaded:N0}");
+        Console.WriteLine("stages (wall time summed over the instances, µs per message): " + string.Join(", ", Enum.GetValues<StageTimes.Stage>().Select(s =>
+            $"{s.ToString().ToLowerInvariant()} {(Stage(s) - before[(int)s]).TotalMicroseconds / traffic.Count:0.0}")));
         await ReportCommitShapeAsync(connectionString, firstPosition, traffic.Count, cancellationToken);
         await MeasureCommitShapesAsync(connectionString, firstPosition, traffic, run, cancellationToken);
         return new Result(traffic.Count, elapsed, latencies.ToArray(), parts);

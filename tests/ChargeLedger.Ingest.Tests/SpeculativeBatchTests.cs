@@ -101,6 +101,26 @@ public sealed class SpeculativeBatchTests : IAsyncLifetime
         Assert.All(batches.SelectMany(b => b), d => Assert.Equal(1, d.EventsCommitted));
     }
 
+    [Fact]
+    public async Task GivenAnotherWriterAppendedToACachedStream_WhenTheNextMessageConflicts_ThenOnlyTheEventsAfterTheLastConfirmedStateAreRead()
+    {
+        var cid = "CP-" + Guid.NewGuid().ToString("N")[..8];
+        var first = Pipeline();
+        var other = Pipeline();
+        await first.ProcessAsync([Call(cid, "b1", "BootNotification", Frames.Boot), .. Enumerable.Range(1, 5).Select(i => Call(cid, $"h{i}", "Heartbeat", "{}"))], CancellationToken.None);
+        await other.ProcessAsync([Call(cid, "h6", "Heartbeat", "{}")], CancellationToken.None);
+        var (redecided, loaded) = (first.Redecided, first.EventsLoaded);
+
+        var h7 = Call(cid, "h7", "Heartbeat", "{}");
+        await first.ProcessAsync([h7], CancellationToken.None);
+
+        Assert.Equal((1L, 1L), (first.Redecided - redecided, first.EventsLoaded - loaded)); // one conflict, then only h6 read
+        Assert.Equal(1, h7.EventsCommitted);
+        var stored = await database.Store.ReadStreamAsync(StreamIds.ChargePoint(cid), 0, 100, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 8).Select(v => (long)v), stored.Select(e => e.StreamVersion));
+        Assert.Equal("HeartbeatReceived", stored[^1].Type);
+    }
+
     private static int TransactionId(Delivery delivery)
     {
         using var reply = System.Text.Json.JsonDocument.Parse(delivery.Reply);

@@ -30,8 +30,16 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
 
     // Streams dropped from the cache since the last PrepareAsync began: plans of the prepared batch that read them are stale.
     private readonly HashSet<string> invalidated = new(StringComparer.Ordinal);
+    private long redecided;
+    private long eventsLoaded;
 
     public int CachedStreams => cache.Count;
+
+    /// <summary>Groups decided again because another writer got there first or the state they were decided on was stale.</summary>
+    public long Redecided => Interlocked.Read(ref redecided);
+
+    /// <summary>Events read from the store to load or catch up stream states.</summary>
+    public long EventsLoaded => Interlocked.Read(ref eventsLoaded);
 
     public StageTimes Stages { get; } = new();
 
@@ -81,6 +89,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             // Groups whose states the previous commit did not confirm were decided on a wrong basis: decide them again below
             // (and so must the next batch's groups built on these decisions).
             List<(Group Group, GroupPlan? Plan)> stale = invalidated.Count == 0 ? [] : attempt.Plans.Where(p => (p.Plan?.Items ?? p.Group.Items).SelectMany(d => d.Streams).Any(invalidated.Contains)).ToList();
+            Interlocked.Add(ref redecided, stale.Count);
             foreach (var (_, plan) in stale)
             {
                 if (plan is not null)
@@ -180,10 +189,10 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
         }
     }
 
-    /// <summary>Drops a cached state and marks it for the batch prepared on top of it.</summary>
+    /// <summary>Drops a cached state (its confirmed one stays to catch up from) and marks it for the batch prepared on top of it.</summary>
     private void Invalidate(string stream)
     {
-        cache.Remove(stream);
+        cache.Drop(stream);
         invalidated.Add(stream);
     }
 
@@ -274,10 +283,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
                 {
                     if (plan.Finals.TryGetValue(result.StreamId, out var final) && final.Version == result.LastVersion)
                     {
-                        if (!cache.TryGet(result.StreamId, out var cached) || cached.Version <= final.Version)
-                        {
-                            cache.Set(result.StreamId, final); // a batch prepared meanwhile may already hold a later state
-                        }
+                        cache.Confirm(result.StreamId, final);
 
                         if (snapshots?.IsDue(result.StreamId, result.LastVersion, (int)(result.LastVersion - result.FirstVersion + 1)) == true)
                         {
@@ -296,6 +302,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             case AppendOutcome.Conflict:
                 // Another writer got there first, or our state was stale (the events were already stored):
                 // the replies computed here cannot be trusted. Reload and decide again.
+                Interlocked.Increment(ref redecided);
                 Invalidate(plan);
                 break;
             case AppendOutcome.Rejected rejected when plan.Items.Count > 1:
@@ -397,7 +404,7 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
             }
             else
             {
-                toLoad.Add((stream, cached ? state : null));
+                toLoad.Add((stream, cached ? state : cache.TryGetConfirmed(stream, out var confirmed) ? confirmed : null));
             }
         }
 
@@ -428,11 +435,16 @@ public sealed class IngestPipeline(IEventStore store, TransactionIdAllocator all
         await Parallel.ForEachAsync(
             toLoad,
             new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken },
-            async (item, token) => loaded[item.Stream] = await loader.LoadAsync(item.Stream, item.From, token).ConfigureAwait(false)).ConfigureAwait(false);
+            async (item, token) =>
+            {
+                var state = await loader.LoadAsync(item.Stream, item.From, token).ConfigureAwait(false);
+                Interlocked.Add(ref eventsLoaded, state.Version - (item.From?.Version ?? -1));
+                loaded[item.Stream] = state;
+            }).ConfigureAwait(false);
         foreach (var (stream, state) in loaded)
         {
             snapshot[stream] = state;
-            cache.Set(stream, state);
+            cache.Confirm(stream, state);
         }
 
         return snapshot;
