@@ -16,30 +16,10 @@ public sealed class StateCache(int capacity)
     public int Count => entries.Count;
 
     /// <summary>The state to decide on, unless it was dropped.</summary>
-    public bool TryGet(string streamId, out VersionedState state)
-    {
-        if (Touch(streamId) is { Current: { } current })
-        {
-            state = current;
-            return true;
-        }
-
-        state = default;
-        return false;
-    }
+    public bool TryGet(string streamId, out VersionedState state) => Found(Touch(streamId)?.Current, out state);
 
     /// <summary>The last state known to match the store up to its version: where a dropped state is caught up from.</summary>
-    public bool TryGetConfirmed(string streamId, out VersionedState state)
-    {
-        if (Touch(streamId) is { Confirmed: { } confirmed })
-        {
-            state = confirmed;
-            return true;
-        }
-
-        state = default;
-        return false;
-    }
+    public bool TryGetConfirmed(string streamId, out VersionedState state) => Found(Touch(streamId)?.Confirmed, out state);
 
     /// <summary>A speculative state: decided on, not committed yet.</summary>
     public void Set(string streamId, VersionedState state) => Upsert(streamId).Current = state;
@@ -67,6 +47,12 @@ public sealed class StateCache(int capacity)
         {
             node.Value.Current = null;
         }
+    }
+
+    private static bool Found(VersionedState? found, out VersionedState state)
+    {
+        state = found.GetValueOrDefault();
+        return found.HasValue;
     }
 
     private Entry? Touch(string streamId)
