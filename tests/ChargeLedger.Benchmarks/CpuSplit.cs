@@ -11,27 +11,36 @@ namespace ChargeLedger.Benchmarks;
 /// </summary>
 internal sealed class CpuSplit
 {
+    /// <summary>The name of this process's part.</summary>
+    public const string Own = "this process";
+
+    /// <summary>The name of the broker's part.</summary>
+    public const string Broker = "Mosquitto";
+
     private readonly long started = Stopwatch.GetTimestamp();
     private readonly TimeSpan ownStart = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly long machineStart = ProcessCpu.MachineBusyTicks();
     private readonly List<(string Role, ServerCpu Server, long Start)> servers = [];
     private readonly int[] broker = ProcessCpu.Named("mosquitto");
     private readonly long brokerStart;
-    private readonly string ownName;
+    private readonly string ownRoles;
     private readonly int postmaster;
     private long serverOthersStart;
 
-    private CpuSplit(string ownName, int postmaster)
+    private CpuSplit(string ownRoles, int postmaster)
     {
-        this.ownName = ownName;
+        this.ownRoles = ownRoles;
         this.postmaster = postmaster;
         brokerStart = ProcessCpu.Ticks(broker);
     }
 
-    /// <summary>Starts counting; <paramref name="roles"/> name the application names whose server processes are counted apart.</summary>
-    public static async Task<CpuSplit> StartAsync(NpgsqlDataSource dataSource, string ownName, IReadOnlyList<(string Role, string ApplicationName)> roles)
+    /// <summary>
+    /// Starts counting; <paramref name="ownRoles"/> says what this process runs (described, not part of the part's name),
+    /// <paramref name="roles"/> name the application names whose server processes are counted apart.
+    /// </summary>
+    public static async Task<CpuSplit> StartAsync(NpgsqlDataSource dataSource, string ownRoles, IReadOnlyList<(string Role, string ApplicationName)> roles)
     {
-        var split = new CpuSplit(ownName, await ProcessCpu.PostmasterAsync(dataSource));
+        var split = new CpuSplit(ownRoles, await ProcessCpu.PostmasterAsync(dataSource));
         foreach (var (role, applicationName) in roles)
         {
             var server = new ServerCpu(dataSource, applicationName);
@@ -44,10 +53,10 @@ internal sealed class CpuSplit
     /// <summary>CPU per part since the start, the machine's busy time, and the wall time.</summary>
     public (IReadOnlyList<(string Name, TimeSpan Cpu)> Parts, TimeSpan Machine, TimeSpan Wall) Read()
     {
-        var parts = new List<(string Name, TimeSpan Cpu)> { (ownName, Process.GetCurrentProcess().TotalProcessorTime - ownStart) };
+        var parts = new List<(string Name, TimeSpan Cpu)> { (Own, Process.GetCurrentProcess().TotalProcessorTime - ownStart) };
         parts.AddRange(servers.Select(s => ($"PostgreSQL for the {s.Role}", s.Server.Since(s.Start))));
         parts.Add((servers.Count == 0 ? "PostgreSQL" : "PostgreSQL's other processes", ProcessCpu.Time(ServerOthersTicks() - serverOthersStart)));
-        parts.Add(("Mosquitto", ProcessCpu.Time(ProcessCpu.Ticks(broker) - brokerStart)));
+        parts.Add((Broker, ProcessCpu.Time(ProcessCpu.Ticks(broker) - brokerStart)));
         return (parts, ProcessCpu.Time(ProcessCpu.MachineBusyTicks() - machineStart), Stopwatch.GetElapsedTime(started));
     }
 
@@ -59,7 +68,7 @@ internal sealed class CpuSplit
             ? string.Create(CultureInfo.InvariantCulture, $"{cpu.TotalSeconds:0.0} s ({cpu.TotalMicroseconds / count:0} µs/msg)")
             : string.Create(CultureInfo.InvariantCulture, $"{cpu.TotalSeconds:0.0} s");
         return string.Create(CultureInfo.InvariantCulture, $"CPU {span}, {wall.TotalSeconds:0.0} s: ") +
-               string.Join(", ", parts.Select(p => $"{p.Name} {Amount(p.Cpu)}")) +
+               string.Join(", ", parts.Select(p => $"{(p.Name == Own ? $"{Own} ({ownRoles})" : p.Name)} {Amount(p.Cpu)}")) +
                string.Create(CultureInfo.InvariantCulture, $"; {parts.Sum(p => p.Cpu.TotalSeconds) / wall.TotalSeconds:0.00} cores busy on average, the machine {machine.TotalSeconds / wall.TotalSeconds:0.00}");
     }
 

@@ -111,7 +111,7 @@ internal static class IngestBenchmark
             },
             cancellationToken);
         Console.WriteLine("broker only " + await WarmUpAsync(warmUp, () => Volatile.Read(ref warmUpCount), run, cancellationToken));
-        var cpu = await CpuSplit.StartAsync(dataSource, "this process (publisher, subscriber)", []);
+        var cpu = await CpuSplit.StartAsync(dataSource, "publisher, subscriber", []);
         var elapsed = await PublishAsync(traffic, done.Task, run, cancellationToken);
         Console.WriteLine(cpu.Describe("of the broker baseline's measured part", traffic.Count));
         return new Result(traffic.Count, elapsed, latencies.ToArray(), cpu.Read().Parts);
@@ -144,7 +144,6 @@ internal static class IngestBenchmark
     private static async Task<Result> MeasureIngestAsync(
         List<IngestHost> hosts, IngestSettings settings, OcppTopics topics, int chargePoints, int messages, string run, NpgsqlDataSource dataSource, string connectionString, CancellationToken cancellationToken)
     {
-
         // Setup (not timed): every charge point boots and starts a transaction; the replies give the transaction ids.
         await using var gateway = new MqttClient(new MqttClientOptions { Host = TestServices.MqttHost, Port = TestServices.MqttPort, Username = Username, Password = Password, ClientId = $"bench-gw-{run}", CleanStart = true, SessionExpiryIntervalSeconds = 0 });
         await gateway.StartAsync(cancellationToken);
@@ -207,9 +206,8 @@ internal static class IngestBenchmark
 
         Console.WriteLine("ingest " + await WarmUpAsync(JitWarmUp.Rounds(topics, chargePoints, WarmUpRound, cp => transactionIds[cp]), () => Volatile.Read(ref warmUpAcknowledged), run, cancellationToken));
         var firstPosition = await LastPositionAsync(connectionString, cancellationToken);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var jit = System.Runtime.JitInfo.GetCompilationTime();
-        var split = await CpuSplit.StartAsync(dataSource, "this process (publisher, ingest, reply subscriber)", []);
+        var split = await CpuSplit.StartAsync(dataSource, "publisher, ingest, reply subscriber", []);
         var (collections, paused) = (Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray(), GC.GetTotalPauseDuration());
         TimeSpan Stage(StageTimes.Stage stage) => hosts.Aggregate(TimeSpan.Zero, (sum, host) => sum + host.Pipeline.Stages[stage]);
         long Redecided() => hosts.Sum(host => host.Pipeline.Redecided);
@@ -226,7 +224,7 @@ internal static class IngestBenchmark
             Console.WriteLine(jitTrace.Describe());
         }
         Console.WriteLine(split.Describe("of the ingest's measured part", traffic.Count));
-        Console.WriteLine($"ingest process CPU (pipeline + publisher): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s (JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s, GC pauses {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s in {string.Join(" / ", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collections[g]))} collections of generation 0 / 1 / 2); cached streams {hosts.Sum(h => h.Pipeline.CachedStreams):N0}; groups decided again after another writer or a stale state {Redecided() - redecided:N0}, events read to load streams {EventsLoaded() - loaded:N0}");
+        Console.WriteLine($"ingest process: JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s, GC pauses {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s in {string.Join(" / ", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collections[g]))} collections of generation 0 / 1 / 2; cached streams {hosts.Sum(h => h.Pipeline.CachedStreams):N0}; groups decided again after another writer or a stale state {Redecided() - redecided:N0}, events read to load streams {EventsLoaded() - loaded:N0}");
         Console.WriteLine("stages (wall time summed over the instances, µs per message): " + string.Join(", ", Enum.GetValues<StageTimes.Stage>().Select(s =>
             $"{s.ToString().ToLowerInvariant()} {(Stage(s) - before[(int)s]).TotalMicroseconds / traffic.Count:0.0}")));
         await ReportCommitShapeAsync(connectionString, firstPosition, traffic.Count, cancellationToken);
@@ -422,17 +420,17 @@ internal static class IngestBenchmark
         var budget = Environment.ProcessorCount * 1e6 / rate;
         static double PerMessage(Result result, Func<string, bool> part) =>
             result.Cpu.Where(p => part(p.Name)).Sum(p => p.Cpu.TotalMicroseconds) / result.Count;
-        static bool Own(string part) => part.StartsWith("this process", StringComparison.Ordinal);
+        static bool Own(string part) => part == CpuSplit.Own;
         var spent = PerMessage(ingest, _ => true);
         var outside = PerMessage(ingest, part => !Own(part)) + PerMessage(baseline, Own);
-        var broker = PerMessage(ingest, part => part == "Mosquitto");
+        var broker = PerMessage(ingest, part => part == CpuSplit.Broker);
         return string.Create(CultureInfo.InvariantCulture,
             $"CPU budget at 0.7 of the baseline ({rate:N0} msg/s on {Environment.ProcessorCount} cores): {budget:0} µs per message. The ingest run spent {spent:0} ({spent / budget:0.0}×): ") +
             string.Join(", ", ingest.Cpu.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Cpu.TotalMicroseconds / ingest.Count:0}"))) +
             string.Create(CultureInfo.InvariantCulture,
                 $". Outside the ingest pipeline (PostgreSQL, Mosquitto, and the baseline's publisher and subscriber, {PerMessage(baseline, Own):0}): {outside:0} ({outside / budget:0.0}× the budget). ") +
             string.Create(CultureInfo.InvariantCulture,
-                $"Mosquitto {broker:0} against {PerMessage(baseline, part => part == "Mosquitto"):0} in the baseline: the replies and their acknowledgements pass through it too. ") +
+                $"Mosquitto {broker:0} against {PerMessage(baseline, part => part == CpuSplit.Broker):0} in the baseline: the replies and their acknowledgements pass through it too. ") +
             $"At {TargetRate:N0} msg/s these costs would take " +
             string.Join(", ", ingest.Cpu.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {TargetRate * p.Cpu.TotalMicroseconds / ingest.Count / 1e6:0.0} cores"))) +
             string.Create(CultureInfo.InvariantCulture, $"; Mosquitto runs on one thread, so at its cost here one broker carries at most {1e6 / broker:N0} msg/s of this traffic.");

@@ -111,7 +111,7 @@ internal static class LagBenchmark
         }));
         using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sampler = SampleAsync(dataSource, log, projections.Select(p => p.Name).Append(Committed), stopSampler.Token);
-        var cpu = await CpuSplit.StartAsync(dataSource, "this process (publisher, ingest, projector)", [("ingest", "bench-lag-ingest"), ("projector", "bench-lag-projector"), ("sampler", "bench-lag-sampler")]);
+        var cpu = await CpuSplit.StartAsync(dataSource, "publisher, ingest, projector", [("ingest", "bench-lag-ingest"), ("projector", "bench-lag-projector"), ("sampler", "bench-lag-sampler")]);
         var publishing = await PublishPacedAsync(publisher, traffic, rate, cancellationToken);
         Print($"published {traffic.Count:N0} msgs in {publishing.TotalSeconds:0.00} s = {traffic.Count / publishing.TotalSeconds:N0} msg/s (asked {rate:N0})");
         await WaitAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= traffic.Count), "every message to be acknowledged", cancellationToken);
